@@ -1,0 +1,282 @@
+/**
+ * `ChronyConnection`: an open libchrony session to chronyd with one async
+ * method per report.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { ChronyErr, getReport, type ChronyLib, type ReportName } from "@chrony/fields";
+import { ChronyConnectionError, ChronyError, ChronyPermissionError, ChronyTimeoutError } from "./errors.js";
+import {
+  readActivity,
+  readAuthData,
+  readNtpData,
+  readRtcData,
+  readSelectData,
+  readServerStats,
+  readSmoothing,
+  readSource,
+  readSourceStats,
+  readTracking,
+  type Activity,
+  type AuthData,
+  type NtpData,
+  type RTCData,
+  type SelectData,
+  type ServerStats,
+  type Smoothing,
+  type Source,
+  type SourceStats,
+  type TrackingStatus,
+} from "./models/index.js";
+import { loadNativeLibChrony } from "./native/load.js";
+import type { ChronyReport, FieldReader } from "./records.js";
+import { Session, type RequestPolicy } from "./session.js";
+
+/** chronyc's default initial timeout per request, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 1000;
+/** chronyc's default number of re-sends after a timeout. */
+export const DEFAULT_RETRIES = 2;
+/** Unix sockets tried, when they exist, before UDP when no address is given (as pychrony does). */
+export const DEFAULT_SOCKET_PATHS: readonly string[] = Object.freeze(["/run/chrony/chronyd.sock", "/var/run/chrony/chronyd.sock"]);
+/** UDP addresses tried after the Unix sockets (libchrony's own defaults). */
+export const DEFAULT_UDP_ADDRESSES: readonly string[] = Object.freeze(["127.0.0.1", "::1"]);
+
+/** Options of {@link ChronyConnection.open}. */
+export interface ChronyConnectionOptions {
+  /**
+   * chronyd's command socket: `"/path/to/chronyd.sock"`, `"192.0.2.1"`,
+   * `"192.0.2.1:323"`, `"2001:db8::1"` or `"[2001:db8::1]:323"`. Without it
+   * the existing one of {@link DEFAULT_SOCKET_PATHS}, then
+   * {@link DEFAULT_UDP_ADDRESSES}, are tried in order.
+   */
+  readonly address?: string;
+  /**
+   * An implementation of libchrony's API to use instead of the native
+   * library (e.g. `@chrony/mock-session`); nothing native is loaded then.
+   */
+  readonly lib?: ChronyLib;
+  /** Path of libchrony's shared library; `LIBCHRONY_PATH` takes precedence. */
+  readonly libraryPath?: string;
+  /** How long to wait for each response, in milliseconds (default {@link DEFAULT_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
+  /** How many times to re-send a request that timed out (default {@link DEFAULT_RETRIES}). */
+  readonly retries?: number;
+}
+
+/** The addresses tried when none is given: existing default Unix sockets, then UDP. */
+export function defaultAddresses(exists: (path: string) => boolean = existsSync): string[] {
+  return [...DEFAULT_SOCKET_PATHS.filter((path) => exists(path)), ...DEFAULT_UDP_ADDRESSES];
+}
+
+/**
+ * A connection to chronyd. Calls are queued and run one at a time in call
+ * order (libchrony's session handles one request at a time). A call whose
+ * socket fails to send or receive (chronyd restarted) reopens the socket and
+ * session once and runs again. {@link close} lets earlier calls finish, then
+ * frees everything; later calls reject.
+ */
+export class ChronyConnection implements AsyncDisposable {
+  private session: Session | null;
+  private queueTail: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly lib: ChronyLib,
+    session: Session,
+    private readonly policy: RequestPolicy,
+  ) {
+    this.session = session;
+    this.address = session.address;
+  }
+
+  /** The address the connection uses (reopened on the same address after a restart). */
+  readonly address: string;
+
+  /**
+   * Loads libchrony (unless `lib` is given) and opens a session to chronyd.
+   *
+   * @throws {@link ChronyLibraryError} when libchrony cannot be loaded,
+   *   {@link ChronyPermissionError} when chronyd's socket is not accessible,
+   *   {@link ChronyConnectionError} when no address could be opened (all are listed).
+   */
+  static async open(options: ChronyConnectionOptions = {}): Promise<ChronyConnection> {
+    const policy = requestPolicy(options);
+    const lib = options.lib ?? (await loadNativeLibChrony(options.libraryPath));
+    const addresses = options.address === undefined ? defaultAddresses() : [options.address];
+    return new ChronyConnection(lib, openFirst(lib, addresses), policy);
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  /** chronyd's synchronisation state (`chronyc tracking`). */
+  getTracking(): Promise<TrackingStatus> {
+    return this.single("tracking", readTracking);
+  }
+
+  /** Every source (`chronyc sources`). */
+  getSources(): Promise<Source[]> {
+    return this.list("sources", readSource);
+  }
+
+  /** Statistics of every source (`chronyc sourcestats`). */
+  getSourceStats(): Promise<SourceStats[]> {
+    return this.list("sourcestats", readSourceStats);
+  }
+
+  /** The RTC's tracking (`chronyc rtcdata`), or `null` when chronyd does not track the RTC. */
+  getRtcData(): Promise<RTCData | null> {
+    return nullWhenDisabled(this.single("rtcdata", readRtcData));
+  }
+
+  /** Source selection data of every source (`chronyc selectdata`; chronyd ≥ 4.3). */
+  getSelectData(): Promise<SelectData[]> {
+    return this.list("selectdata", readSelectData);
+  }
+
+  /** Counts of online/offline sources (`chronyc activity`). */
+  getActivity(): Promise<Activity> {
+    return this.single("activity", readActivity);
+  }
+
+  /**
+   * Authentication data of every source (`chronyc authdata`), aligned with
+   * {@link getSourceStats} by index; `null` for reference clocks, which have none.
+   */
+  getAuthData(): Promise<(AuthData | null)[]> {
+    return this.records("authdata", (record) => (record ? readAuthData(record) : null));
+  }
+
+  /**
+   * The last NTP exchange with every source (`chronyc ntpdata`), aligned
+   * with {@link getSourceStats} by index; `null` for reference clocks.
+   */
+  getNtpData(): Promise<(NtpData | null)[]> {
+    return this.records("ntpdata", (record) => (record ? readNtpData(record) : null));
+  }
+
+  /** chronyd's server counters (`chronyc serverstats`), as `bigint`s. */
+  getServerStats(): Promise<ServerStats> {
+    return this.single("serverstats", readServerStats);
+  }
+
+  /** Time smoothing state (`chronyc smoothing`), or `null` when smoothing is not enabled. */
+  getSmoothing(): Promise<Smoothing | null> {
+    return nullWhenDisabled(this.single("smoothing", readSmoothing));
+  }
+
+  /**
+   * Any report with every field of every record exactly as the server sent
+   * it, read through libchrony's introspection functions, so nothing a newer
+   * chronyd adds is lost.
+   */
+  async getReport(name: ReportName): Promise<ChronyReport> {
+    getReport(name); // RangeError naming the valid reports for anything else
+    const records = await this.records(name, (record) => record?.all() ?? null);
+    return Object.freeze({ name, records: Object.freeze(records) });
+  }
+
+  /**
+   * Lets the calls made before it finish (each bounded by its timeout), then
+   * frees the session and socket; calls made afterwards reject with
+   * {@link ChronyConnectionError}. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.queueTail.then(() => this.release());
+    return this.closing;
+  }
+
+  /** {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async single<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T> {
+    const [first] = await this.list(report, read);
+    if (first === undefined) throw new ChronyError(`chronyd sent no ${report} record`);
+    return first;
+  }
+
+  private list<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T[]> {
+    return this.records(report, (record) => {
+      if (!record) throw new ChronyError(`chronyd sent an empty ${report} record`);
+      return read(record);
+    });
+  }
+
+  private records<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
+    return this.enqueue(async () => {
+      try {
+        return await this.currentSession().fetch(report, read, this.policy);
+      } catch (error) {
+        if (error instanceof ChronyTimeoutError) this.release();
+        if (!isTransportFailure(error)) throw error;
+        // chronyd restarted (or the socket broke): one fresh socket and session, one more try.
+        this.release();
+        return await this.currentSession().fetch(report, read, this.policy);
+      }
+    });
+  }
+
+  /** Runs calls one at a time in call order; calls made after {@link close} reject at once. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new ChronyConnectionError(`The connection to chronyd at ${this.address} is closed`));
+    }
+    const run = this.queueTail.then(task);
+    this.queueTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The open session, reopened lazily after a timeout or restart released it. */
+  private currentSession(): Session {
+    this.session ??= Session.open(this.lib, this.address);
+    return this.session;
+  }
+
+  private release(): void {
+    this.session?.close();
+    this.session = null;
+  }
+}
+
+function requestPolicy({ timeoutMs = DEFAULT_TIMEOUT_MS, retries = DEFAULT_RETRIES }: ChronyConnectionOptions): RequestPolicy {
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  if (!(Number.isInteger(retries) && retries >= 0)) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
+  return Object.freeze({ timeoutMs, retries });
+}
+
+function isTransportFailure(error: unknown): boolean {
+  return error instanceof ChronyConnectionError && (error.code === ChronyErr.SEND_FAILED || error.code === ChronyErr.RECV_FAILED);
+}
+
+async function nullWhenDisabled<T>(result: Promise<T>): Promise<T | null> {
+  try {
+    return await result;
+  } catch (error) {
+    if (error instanceof ChronyError && error.code === ChronyErr.DISABLED) return null;
+    throw error;
+  }
+}
+
+/** Opens the first address that works; otherwise one error listing every address tried. */
+function openFirst(lib: ChronyLib, addresses: readonly string[]): Session {
+  const failures: ChronyError[] = [];
+  for (const address of addresses) {
+    try {
+      return Session.open(lib, address);
+    } catch (error) {
+      if (!(error instanceof ChronyError)) throw error;
+      if (addresses.length === 1) throw error;
+      failures.push(error);
+    }
+  }
+  const tried = failures.map((failure) => `  ${failure.message}`).join("\n");
+  const denied = failures.find((failure) => failure instanceof ChronyPermissionError);
+  const message = `Could not open chronyd's command socket; tried ${addresses.join(", ")}:\n${tried}`;
+  if (denied) throw new ChronyPermissionError(message, { errno: denied.errno ?? undefined, cause: failures });
+  throw new ChronyConnectionError(message, { cause: failures });
+}

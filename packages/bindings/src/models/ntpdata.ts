@@ -1,0 +1,153 @@
+import { LEAP_STATUS, NTP_MODE, NTP_TIMESTAMPING, NtpFlag, type LeapStatus, type NtpMode, type NtpTimestamping } from "@chrony/fields";
+import type { FieldReader } from "../records.js";
+import { timeToSeconds, type ExactTime } from "../time.js";
+import { initModel, referenceIdName, Validator, type ModelFields } from "./model.js";
+
+/** Tests 1–7 and A–D of `NtpFlag`: set when the last packet passed the test. */
+const TEST_BITS = [
+  NtpFlag.TEST1,
+  NtpFlag.TEST2,
+  NtpFlag.TEST3,
+  NtpFlag.TEST5,
+  NtpFlag.TEST6,
+  NtpFlag.TEST7,
+  NtpFlag.TESTA,
+  NtpFlag.TESTB,
+  NtpFlag.TESTC,
+  NtpFlag.TESTD,
+].reduce((mask, bit) => mask | bit, 0);
+
+/** The last NTP packet exchange with one source (`chronyc ntpdata`). */
+export class NtpData {
+  /** The source's address. */
+  declare readonly remoteAddress: string;
+  /** The local address used. */
+  declare readonly localAddress: string;
+  /** The source's port. */
+  declare readonly remotePort: number;
+  /** Leap status in the last packet. */
+  declare readonly leapStatus: LeapStatus;
+  /** NTP version of the last packet. */
+  declare readonly version: number;
+  /** NTP mode of the last packet (`NtpMode`). */
+  declare readonly mode: NtpMode;
+  /** Stratum in the last packet. */
+  declare readonly stratum: number;
+  /** Poll in the last packet, log2 seconds. */
+  declare readonly poll: number;
+  /** Precision of the source's clock, log2 seconds. */
+  declare readonly precision: number;
+  /** Root delay in the last packet, seconds. */
+  declare readonly rootDelay: number;
+  /** Root dispersion in the last packet, seconds. */
+  declare readonly rootDispersion: number;
+  /** Reference ID in the last packet. */
+  declare readonly referenceId: number;
+  /** {@link referenceId} as text (`"GPS"` or a dotted quad). */
+  declare readonly referenceIdName: string;
+  /** Reference time in the last packet, seconds since the epoch. */
+  declare readonly refTime: number;
+  /** {@link refTime} exactly. */
+  declare readonly refTimeExact: ExactTime;
+  /** Measured offset, seconds. */
+  declare readonly offset: number;
+  /** Measured delay, seconds. */
+  declare readonly peerDelay: number;
+  /** Measured dispersion, seconds. */
+  declare readonly peerDispersion: number;
+  /** Server's response time, seconds. */
+  declare readonly responseTime: number;
+  /** Estimated jitter asymmetry. */
+  declare readonly jitterAsymmetry: number;
+  /** Test results and modes (bits of `NtpFlag`). */
+  declare readonly flags: number;
+  /** Where the transmit timestamp was taken (`NtpTimestamping` character code). */
+  declare readonly transmitTimestamping: NtpTimestamping;
+  /** Where the receive timestamp was taken (`NtpTimestamping` character code). */
+  declare readonly receiveTimestamping: NtpTimestamping;
+  declare readonly transmittedMessages: number;
+  declare readonly receivedMessages: number;
+  declare readonly receivedValidMessages: number;
+  declare readonly receivedGoodMessages: number;
+  /** Kernel transmit timestamps; `null` from servers sending the older response without it. */
+  declare readonly kernelTransmitTimestamps: number | null;
+  /** Kernel receive timestamps; `null` from older servers. */
+  declare readonly kernelReceiveTimestamps: number | null;
+  /** Hardware transmit timestamps; `null` from older servers. */
+  declare readonly hardwareTransmitTimestamps: number | null;
+  /** Hardware receive timestamps; `null` from older servers. */
+  declare readonly hardwareReceiveTimestamps: number | null;
+
+  /** @throws {@link ChronyDataError} for an unknown enum value or a non-finite number. */
+  constructor(fields: ModelFields<NtpData>) {
+    new Validator("NtpData", fields)
+      .known("leapStatus", LEAP_STATUS)
+      .known("mode", NTP_MODE)
+      .known("transmitTimestamping", NTP_TIMESTAMPING)
+      .known("receiveTimestamping", NTP_TIMESTAMPING)
+      .range("stratum", 0, 16)
+      .finite("rootDelay", "rootDispersion", "refTime", "offset", "peerDelay", "peerDispersion", "responseTime", "jitterAsymmetry")
+      .nonNegative("rootDelay", "rootDispersion", "peerDispersion");
+    initModel(this, fields);
+  }
+
+  /** Whether a flag bit (`NtpFlag`) is set. */
+  hasFlag(flag: NtpFlag): boolean {
+    return (this.flags & flag) !== 0;
+  }
+
+  /** Whether the last packet passed every test (chronyc's "Total valid"). */
+  passedAllTests(): boolean {
+    return (this.flags & TEST_BITS) === TEST_BITS;
+  }
+
+  /** Whether the last packet was authenticated. */
+  isAuthenticated(): boolean {
+    return this.hasFlag(NtpFlag.AUTHENTICATED);
+  }
+
+  /** Whether interleaved mode was used. */
+  isInterleaved(): boolean {
+    return this.hasFlag(NtpFlag.INTERLEAVED);
+  }
+}
+
+/** Builds an {@link NtpData} from the session's ntpdata record (either response variant). */
+export function readNtpData(record: FieldReader<"ntpdata">): NtpData {
+  const referenceId = record.uint("reference ID");
+  const refTimeExact = record.time("reference time");
+  const counter = (name: Parameters<typeof record.uint>[0]) => (record.has(name) ? record.uint(name) : null);
+  return new NtpData({
+    remoteAddress: record.string("remote address") ?? "",
+    localAddress: record.string("local address") ?? "",
+    remotePort: record.uint("remote port"),
+    leapStatus: record.uint("leap status") as LeapStatus,
+    version: record.uint("version"),
+    mode: record.uint("mode") as NtpMode,
+    stratum: record.uint("stratum"),
+    poll: record.int("poll"),
+    precision: record.int("precision"),
+    rootDelay: record.float("root delay"),
+    rootDispersion: record.float("root dispersion"),
+    referenceId,
+    referenceIdName: referenceIdName(referenceId),
+    refTime: timeToSeconds(refTimeExact),
+    refTimeExact,
+    offset: record.float("offset"),
+    peerDelay: record.float("peer delay"),
+    peerDispersion: record.float("peer dispersion"),
+    responseTime: record.float("response time"),
+    jitterAsymmetry: record.float("jitter asymmetry"),
+    flags: record.uint("flags"),
+    transmitTimestamping: record.uint("transmit timestamping") as NtpTimestamping,
+    receiveTimestamping: record.uint("receive timestamping") as NtpTimestamping,
+    transmittedMessages: record.uint("transmitted messages"),
+    receivedMessages: record.uint("received messages"),
+    receivedValidMessages: record.uint("received valid messages"),
+    receivedGoodMessages: record.uint("received good messages"),
+    kernelTransmitTimestamps: counter("kernel transmit timestamps"),
+    kernelReceiveTimestamps: counter("kernel receive timestamps"),
+    hardwareTransmitTimestamps: counter("hardware transmit timestamps"),
+    hardwareReceiveTimestamps: counter("hardware receive timestamps"),
+  });
+}

@@ -1,0 +1,35 @@
+/** 10,000 open/query/close cycles through the C test library leave fds and the heap flat. */
+import { readdirSync } from "node:fs";
+import { expect, inject, it } from "vitest";
+import { ChronyConnection } from "../src/index.js";
+
+const libraryPath = inject("fakeLibchronyPath");
+const CYCLES = 10_000;
+
+const openFds = () => readdirSync("/proc/self/fd").length;
+
+function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run with --expose-gc (vitest.config.ts sets execArgv)");
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function cycle(): Promise<void> {
+  const connection = await ChronyConnection.open({ address: "test", libraryPath });
+  await connection.getTracking();
+  await connection.close();
+}
+
+it(`${CYCLES} open/query/close cycles leak no fds and no heap`, async () => {
+  for (let i = 0; i < 200; i++) await cycle(); // warm up koffi, JIT and caches
+  const fdsBefore = openFds();
+  const heapBefore = heapAfterGc();
+  for (let i = 0; i < CYCLES; i++) await cycle();
+  const fdsAfter = openFds();
+  const heapGrowth = heapAfterGc() - heapBefore;
+  expect(fdsAfter).toBe(fdsBefore);
+  // A leak of even 200 bytes per cycle would be 2 MB.
+  expect(heapGrowth).toBeLessThan(2 * 1024 * 1024);
+}, 120_000);

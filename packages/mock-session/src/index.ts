@@ -1,0 +1,16 @@
+/**
+ * `@chrony/mock-session`: a pure-TypeScript libchrony for tests. Its `lib`
+ * implements libchrony's whole C API over a simulated chronyd driven by
+ * declarative state, with error injection and a call log.
+ *
+ * @packageDocumentation
+ */
+export { MockChronySession, type CallRecord, type FaultHandle, type MockChronySessionOptions } from "./session.js";
+export { faults, type Fault, type FaultScope, type CallFault, type NoReplyFault, type StatusFault, type FieldFault } from "./faults.js";
+export type * from "./state/config.js";
+export type { ConfigUpdate } from "./state/merge.js";
+export { ChronyConfigError } from "./state/errors.js";
+export { validateConfig } from "./state/schema.js";
+export { normalizeState, referenceIdOf, sourceStateOf, type ServerState } from "./state/normalize.js";
+export { mergeConfig } from "./state/merge.js";
+export * as protocol from "./protocol.js";

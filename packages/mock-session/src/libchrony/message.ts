@@ -1,0 +1,209 @@
+/**
+ * A pure-TypeScript reading of libchrony 0.2's message.c: building requests,
+ * accepting replies, and the field getters with all their quirks. The mock
+ * session runs this against real packet bytes so that a program sees what
+ * libchrony would show it.
+ */
+import {
+  CONSTANT_SETS,
+  ChronyErr,
+  PROTOCOL,
+  REPORTS,
+  SourceMode,
+  errorOfStatus,
+  type ChronyFieldContentName,
+  type ChronyTimespec,
+  type FieldDef,
+  type ReportDef,
+  type RequestDef,
+  type ResponseDef,
+  type WireType,
+} from "@chrony/fields";
+import { formatAddress, writeAddress, type WireAddress } from "../wire/address.js";
+import { decodeFloat } from "../wire/float.js";
+import { HEADER, fieldOffset, replyLength } from "../wire/layout.js";
+
+/** A request or response buffer (message.h `Message`). */
+export class Message {
+  readonly bytes = new Uint8Array(PROTOCOL.maxMessageLength);
+  readonly view = new DataView(this.bytes.buffer);
+  len = 0;
+  numFields = 0;
+  fields: readonly FieldDef[] | null = null;
+
+  clear(): void {
+    this.bytes.fill(0);
+    this.len = 0;
+    this.numFields = 0;
+    this.fields = null;
+  }
+
+  get isReply(): boolean {
+    return this.bytes[HEADER.packetType] === PROTOCOL.replyType;
+  }
+}
+
+/** A request argument: the record index, or the address copied from a sourcestats reply. */
+export type RequestArgument = { readonly index: number } | { readonly address: WireAddress };
+
+/** message.c `format_request`: header, argument, padding up to the longest expected reply. */
+export function formatRequest(
+  msg: Message,
+  sequence: number,
+  request: RequestDef,
+  argument: RequestArgument | null,
+  expected: readonly ResponseDef[],
+): void {
+  msg.clear();
+  msg.bytes[HEADER.version] = PROTOCOL.version;
+  msg.bytes[HEADER.packetType] = PROTOCOL.requestType;
+  msg.view.setUint16(HEADER.command, request.code);
+  msg.view.setUint32(HEADER.requestSequence, sequence >>> 0);
+  msg.fields = request.fields;
+  const dataEnd = PROTOCOL.requestHeaderLength + fieldOffset(request.fields, request.fields.length);
+  if (argument && "index" in argument) msg.view.setUint32(PROTOCOL.requestHeaderLength, argument.index >>> 0);
+  if (argument && "address" in argument) writeAddress(msg.view, PROTOCOL.requestHeaderLength, argument.address);
+  msg.numFields = request.fields.length;
+  msg.len = Math.max(dataEnd, ...expected.map(replyLength));
+}
+
+/** message.c `is_response_valid`: a reply to this request, or something to ignore. */
+export function isResponseValid(request: Message, response: Message): boolean {
+  const r = response.bytes;
+  return (
+    response.len >= PROTOCOL.replyHeaderLength &&
+    r[0] === PROTOCOL.version &&
+    r[1] === PROTOCOL.replyType &&
+    r[2] === 0 &&
+    r[3] === 0 &&
+    response.view.getUint16(HEADER.command) === request.view.getUint16(HEADER.command) &&
+    response.view.getUint32(HEADER.replySequence) === request.view.getUint32(HEADER.requestSequence)
+  );
+}
+
+/** message.c `process_response`: status, reply code → field list, length check. */
+export function processResponse(msg: Message, expected: readonly ResponseDef[]): ChronyErr {
+  msg.numFields = 0;
+  msg.fields = null;
+  const error = errorOfStatus(msg.view.getUint16(HEADER.replyStatus));
+  if (error !== ChronyErr.OK) return error;
+  const code = msg.view.getUint16(HEADER.attemptOrReply);
+  const response = expected.find((r) => r.code === code);
+  if (!response) return ChronyErr.NEW_SERVER;
+  if (msg.len < replyLength(response)) return ChronyErr.INVALID_RESPONSE;
+  msg.fields = response.fields;
+  msg.numFields = response.fields.length;
+  return ChronyErr.OK;
+}
+
+/** Where a field starts, or -1 (message.c `get_field_position`). */
+function fieldPosition(msg: Message, field: number): number {
+  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return -1;
+  return (msg.isReply ? PROTOCOL.replyHeaderLength : PROTOCOL.requestHeaderLength) + fieldOffset(msg.fields, field);
+}
+
+const SOURCES_FIELDS = REPORTS.sources.responses[0].fields;
+const SOURCES_MODE_INDEX = SOURCES_FIELDS.findIndex((f) => f.name === "mode");
+
+/** The sources report's first field is a reference ID when the source is a reference clock. */
+function isReferenceClockId(msg: Message, field: number): boolean {
+  return (
+    msg.fields === SOURCES_FIELDS &&
+    msg.fields[field]?.referenceClockForm !== undefined &&
+    getFieldUinteger(msg, SOURCES_MODE_INDEX) === SourceMode.REFERENCE_CLOCK
+  );
+}
+
+/** message.c `resolve_field_type`, in wire-type terms; `null` when the field is missing. */
+export function resolveWireType(msg: Message, field: number): WireType | null {
+  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return null;
+  const def = msg.fields[field]!;
+  if (def.referenceClockForm) return isReferenceClockId(msg, field) ? def.referenceClockForm.wire : "address";
+  return def.wire;
+}
+
+export function resolveFieldName(msg: Message, field: number): string | null {
+  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return null;
+  const def = msg.fields[field]!;
+  return isReferenceClockId(msg, field) ? def.referenceClockForm!.name : def.name;
+}
+
+export function resolveFieldContent(msg: Message, field: number): ChronyFieldContentName {
+  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return "NONE";
+  const def = msg.fields[field]!;
+  const content = isReferenceClockId(msg, field) ? def.referenceClockForm!.content : def.content;
+  // An unspecified address has no content (e.g. a reference clock's sourcestats address).
+  if (content === "ADDRESS" && getFieldString(msg, field) === null) return "NONE";
+  return content;
+}
+
+/** koffi hands 64-bit integers over as numbers when exact, as bigint otherwise. */
+function fromUint64(high: number, low: number): number | bigint {
+  const value = high * 2 ** 32 + low;
+  return Number.isSafeInteger(value) ? value : (BigInt(high) << 32n) | BigInt(low);
+}
+
+export function getFieldUinteger(msg: Message, field: number): number | bigint {
+  const pos = fieldPosition(msg, field);
+  if (pos < 0) return 0;
+  switch (resolveWireType(msg, field)) {
+    case "uint64":
+      return fromUint64(msg.view.getUint32(pos), msg.view.getUint32(pos + 4));
+    case "uint32":
+      return msg.view.getUint32(pos);
+    case "uint16":
+      return msg.view.getUint16(pos);
+    case "uint8":
+      return msg.view.getUint8(pos);
+    default:
+      return 0;
+  }
+}
+
+export function getFieldInteger(msg: Message, field: number): number {
+  const pos = fieldPosition(msg, field);
+  if (pos < 0) return 0;
+  switch (resolveWireType(msg, field)) {
+    // libchrony reads int16 through ntohs() into int64_t: no sign extension, -2 reads as 65534.
+    case "int16":
+      return msg.view.getUint16(pos);
+    case "int8":
+      return msg.view.getInt8(pos);
+    default:
+      return 0;
+  }
+}
+
+export function getFieldFloat(msg: Message, field: number): number {
+  const pos = fieldPosition(msg, field);
+  // libchrony returns FP_NAN here, glibc's classification constant 0, not a NaN.
+  if (pos < 0 || resolveWireType(msg, field) !== "float") return 0;
+  return decodeFloat(msg.view.getUint32(pos));
+}
+
+export function getFieldTimespec(msg: Message, field: number): ChronyTimespec {
+  const pos = fieldPosition(msg, field);
+  if (pos < 0 || resolveWireType(msg, field) !== "timespec") return { tv_sec: 0, tv_nsec: 0 };
+  // tv_sec is read as uint64 and stored into a signed time_t; tv_nsec is a uint32 in a long.
+  const seconds = BigInt.asIntN(64, (BigInt(msg.view.getUint32(pos)) << 32n) | BigInt(msg.view.getUint32(pos + 4)));
+  const safe = Number(seconds);
+  return { tv_sec: Number.isSafeInteger(safe) ? safe : seconds, tv_nsec: msg.view.getUint32(pos + 8) };
+}
+
+export function getFieldString(msg: Message, field: number): string | null {
+  const pos = fieldPosition(msg, field);
+  if (pos < 0 || resolveWireType(msg, field) !== "address") return null;
+  return formatAddress(msg.view, pos);
+}
+
+/** Looks the value up in the field's table whatever the field's type, as libchrony does. */
+export function getFieldConstantName(msg: Message, field: number, value: number | bigint): string | null {
+  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return null;
+  const set = msg.fields[field]!.constants;
+  return set ? CONSTANT_SETS[set].nameOf(value) : null;
+}
+
+/** The report whose first record-response variant uses this field list (message.c `is_report_fields`). */
+export function isReportFields(report: ReportDef, fields: readonly FieldDef[] | null): boolean {
+  return report.responses[0]?.fields === fields;
+}

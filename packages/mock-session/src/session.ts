@@ -1,0 +1,418 @@
+/**
+ * `MockChronySession`: a pure-TypeScript libchrony, driven by declarative
+ * state, whose `lib` any code written against the C API can use unchanged.
+ */
+import {
+  ChronyErr,
+  ChronyFieldContent,
+  ChronyFieldType,
+  FIELD_TYPE_OF_WIRE,
+  LIBCHRONY_FUNCTIONS,
+  REPORT_NAMES,
+  errorString,
+  isReportName,
+  type ChronyLib,
+  type ChronySessionHandle,
+  type LibChronyFunction,
+  type ReportName,
+  type SessionOut,
+} from "@chrony/fields";
+import { encodeReply, parseRequestHeader, reportOfCommand, resolveRequest } from "./chronyd/server.js";
+import { ClientSession, type DatagramSocket } from "./libchrony/client.js";
+import {
+  getFieldConstantName,
+  getFieldFloat,
+  getFieldInteger,
+  getFieldString,
+  getFieldTimespec,
+  getFieldUinteger,
+  resolveFieldContent,
+  resolveFieldName,
+  resolveWireType,
+} from "./libchrony/message.js";
+import { ActiveFault, type Fault } from "./faults.js";
+import type { ChronyStateConfig } from "./state/config.js";
+import { normalizeState, type ServerState } from "./state/normalize.js";
+import { validateConfig } from "./state/schema.js";
+import { mergeConfig, type ConfigUpdate } from "./state/merge.js";
+import { validateFault } from "./state/faults-schema.js";
+import { PROTOCOL } from "@chrony/fields";
+import { isIPv4, isIPv6 } from "node:net";
+
+/** One C API call as the mock saw it. */
+export interface CallRecord {
+  readonly fn: LibChronyFunction;
+  readonly args: readonly unknown[];
+  readonly result: unknown;
+  /** The report the call was about, when there is one. */
+  readonly report: ReportName | null;
+  /** Whether an injected fault produced the result. */
+  readonly injected: boolean;
+}
+
+/** Options of a mock session besides its state. */
+export interface MockChronySessionOptions {
+  /** Faults in force from the start. */
+  readonly faults?: readonly Fault[];
+  /** Record every C API call in {@link MockChronySession.calls}. Default true. */
+  readonly log?: boolean;
+}
+
+/** A live fault; `dispose()` (or `using`) removes it. */
+export interface FaultHandle extends Disposable {
+  readonly fault: Fault;
+  dispose(): void;
+}
+
+/** The opaque session pointer the mock hands out. */
+class MockSessionPointer implements ChronySessionHandle {
+  constructor(readonly id: number) {}
+  toString(): string {
+    return `chrony_session#${this.id}`;
+  }
+}
+
+interface MockSocket {
+  readonly fd: number;
+  readonly address: string | null;
+  readonly inbox: Uint8Array[];
+  open: boolean;
+}
+
+interface SessionEntry {
+  readonly client: ClientSession;
+  /** The report the caller asked for last: faults and the log are scoped by it. */
+  report: ReportName | null;
+}
+
+/** Numbers whose meaning chronyd's clients know: errno values libchrony leaves behind. */
+const ERRNO = { EBADF: 9, EINVAL: 22 } as const;
+
+let instances = 0;
+
+export class MockChronySession {
+  /** The libchrony C API, in pure TypeScript; pass it to `ChronyConnection.open({ lib })`. */
+  readonly lib: ChronyLib;
+  private config: ChronyStateConfig;
+  private server: ServerState;
+  private readonly active: ActiveFault[] = [];
+  private readonly log: CallRecord[] = [];
+  private readonly logging: boolean;
+  private readonly sockets = new Map<number, MockSocket>();
+  private readonly sessions = new Map<MockSessionPointer, SessionEntry>();
+  private nextFd = 3;
+  private nextSessionId = 1;
+  private errno = 0;
+  private sequence: number;
+
+  constructor(config: ChronyStateConfig = {}, options: MockChronySessionOptions = {}) {
+    validateConfig(config);
+    this.config = config;
+    this.server = normalizeState(config);
+    this.logging = options.log ?? true;
+    this.sequence = (0x9e3779b9 ^ ++instances) >>> 0;
+    options.faults?.forEach((fault, i) => this.active.push(new ActiveFault(validateFault(fault, `faults[${i}]`))));
+    this.lib = this.createLib();
+  }
+
+  /** The config as given (after updates). */
+  get currentConfig(): ChronyStateConfig {
+    return this.config;
+  }
+
+  /** The state served, every default resolved. */
+  get state(): ServerState {
+    return this.server;
+  }
+
+  /**
+   * Changes the served state between calls: objects merge key by key, arrays
+   * (sources) and `null` replace. The result is validated as a whole.
+   */
+  update(change: ConfigUpdate): void {
+    const next = mergeConfig(this.config, change);
+    validateConfig(next);
+    this.server = normalizeState(next);
+    this.config = next;
+  }
+
+  /** Replaces the whole state. */
+  reset(config: ChronyStateConfig = {}): void {
+    validateConfig(config);
+    this.server = normalizeState(config);
+    this.config = config;
+  }
+
+  /** Puts faults in force until their handle is disposed. */
+  inject(fault: Fault): FaultHandle {
+    const active = new ActiveFault(validateFault(fault, "fault"));
+    this.active.push(active);
+    const dispose = () => {
+      const at = this.active.indexOf(active);
+      if (at >= 0) this.active.splice(at, 1);
+    };
+    return { fault, dispose, [Symbol.dispose]: dispose };
+  }
+
+  /** Removes every fault. */
+  clearFaults(): void {
+    this.active.length = 0;
+  }
+
+  /** Every C API call so far, oldest first. */
+  get calls(): readonly CallRecord[] {
+    return this.log;
+  }
+
+  clearCalls(): void {
+    this.log.length = 0;
+  }
+
+  /** Sockets opened and not closed, and sessions created and not destroyed: both 0 after a clean run. */
+  get openHandles(): { readonly sockets: number; readonly sessions: number } {
+    let sockets = 0;
+    for (const socket of this.sockets.values()) if (socket.open) sockets++;
+    return { sockets, sessions: this.sessions.size };
+  }
+
+  /** A readable dump of the call log, for a failing test's output. */
+  formatCalls(): string {
+    const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : typeof value === "object" && value !== null && !(value instanceof MockSessionPointer) ? JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) : String(value));
+    return this.log
+      .map((c) => `${c.fn}(${c.args.map(show).join(", ")}) -> ${show(c.result)}${c.injected ? "  [injected]" : ""}`)
+      .join("\n");
+  }
+
+  private record(fn: LibChronyFunction, args: readonly unknown[], result: unknown, report: ReportName | null, injected: boolean): void {
+    if (this.logging) this.log.push({ fn, args, result, report, injected });
+  }
+
+  /** The injected result of a call, if a call fault fires for it. */
+  private injected(fn: LibChronyFunction, report: ReportName | null, fieldName: string | null): { value: CallFaultResult } | null {
+    for (const active of this.active) {
+      const fault = active.fault;
+      if (!("call" in fault) || fault.call !== fn) continue;
+      if (fault.field !== undefined && fault.field !== fieldName) continue;
+      if (!active.fires(report)) continue;
+      if (fault.errno !== undefined) this.errno = fault.errno;
+      return { value: fault.returns };
+    }
+    return null;
+  }
+
+  private entry(s: ChronySessionHandle, fn: LibChronyFunction): SessionEntry {
+    const entry = s instanceof MockSessionPointer ? this.sessions.get(s) : undefined;
+    // In C this would be undefined behaviour; here it is a clear error instead of a crash.
+    if (!entry) throw new TypeError(`${fn}: ${String(s)} is not a live session of this MockChronySession`);
+    return entry;
+  }
+
+  private socketFor(fd: number, report: () => ReportName | null): DatagramSocket {
+    return {
+      send: (datagram) => {
+        const socket = this.sockets.get(fd);
+        if (!socket?.open) {
+          this.errno = ERRNO.EBADF;
+          return false;
+        }
+        const reply = this.answer(datagram, report());
+        if (reply) socket.inbox.push(reply);
+        return true;
+      },
+      receive: (buffer) => {
+        const socket = this.sockets.get(fd);
+        const reply = socket?.open ? socket.inbox.shift() : undefined;
+        // Real libchrony would block in recv() on an empty socket; the mock fails instead of hanging.
+        if (!reply) {
+          this.errno = ERRNO.EBADF;
+          return -1;
+        }
+        const length = Math.min(reply.length, buffer.length);
+        buffer.set(reply.subarray(0, length));
+        return length;
+      },
+    };
+  }
+
+  /** The simulated chronyd: a reply datagram, or `null` when none comes. */
+  private answer(datagram: Uint8Array, report: ReportName | null): Uint8Array | null {
+    const header = parseRequestHeader(datagram);
+    if (!header) return null;
+    let answer = resolveRequest(this.server, header.command, datagram.subarray(PROTOCOL.requestHeaderLength));
+    const about = report ?? asReport(reportOfCommand(header.command));
+    for (const active of this.active) {
+      const fault = active.fault;
+      if (!("reply" in fault)) continue;
+      if (fault.reply === "field" && (answer.kind !== "record" || !(fault.field in answer.values))) continue;
+      if (!active.fires(about)) continue;
+      if (fault.reply === "none") return null;
+      if (fault.reply === "status") answer = { kind: "status", status: fault.status };
+      else if (answer.kind === "record") answer = { ...answer, values: { ...answer.values, [fault.field]: fault.value } };
+    }
+    return encodeReply(header, answer);
+  }
+
+  private nextSequence = (): number => {
+    // xorshift32: deterministic per session, distinct between sessions.
+    let x = this.sequence;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.sequence = x >>> 0;
+    return this.sequence;
+  };
+
+  private createLib(): ChronyLib {
+    const mock = this;
+    /** Runs a C function: an injected result if a fault fires, else the real work; logs either. */
+    function call<T>(fn: LibChronyFunction, args: readonly unknown[], report: ReportName | null, work: () => T, fieldName: string | null = null): T {
+      const injected = mock.active.length ? mock.injected(fn, report, fieldName) : null;
+      const result = injected ? (injected.value as T) : work();
+      mock.record(fn, args, result, report, injected !== null);
+      return result;
+    }
+    const sessionCall = <T>(fn: LibChronyFunction, s: ChronySessionHandle, args: readonly unknown[], work: (entry: SessionEntry) => T, field?: number): T => {
+      const entry = mock.entry(s, fn);
+      const fieldName = field === undefined ? null : resolveFieldName(entry.client.responseMsg, field);
+      return call(fn, [s, ...args], entry.report, () => work(entry), fieldName);
+    };
+
+    const lib: ChronyLib = {
+      chrony_open_socket(address) {
+        return call("chrony_open_socket", [address], null, () => {
+          if (address !== null && address !== "" && !address.startsWith("/") && !isInetAddress(address)) {
+            mock.errno = ERRNO.EINVAL;
+            return -1;
+          }
+          const fd = mock.nextFd++;
+          mock.sockets.set(fd, { fd, address, inbox: [], open: true });
+          return fd;
+        });
+      },
+      chrony_close_socket(fd) {
+        call("chrony_close_socket", [fd], null, () => {
+          const socket = mock.sockets.get(fd);
+          if (socket) {
+            socket.open = false;
+            socket.inbox.length = 0;
+            mock.sockets.delete(fd);
+          }
+        });
+      },
+      chrony_get_error_string(e) {
+        return call("chrony_get_error_string", [e], null, () => errorString(e));
+      },
+      chrony_init_session(out: SessionOut, fd) {
+        return call("chrony_init_session", [out, fd], null, () => {
+          const pointer = new MockSessionPointer(mock.nextSessionId++);
+          const entry: SessionEntry = {
+            client: new ClientSession(fd, mock.socketFor(fd, () => entry.report), mock.nextSequence),
+            report: null,
+          };
+          mock.sessions.set(pointer, entry);
+          out[0] = pointer;
+          return ChronyErr.OK;
+        });
+      },
+      chrony_deinit_session(s) {
+        sessionCall("chrony_deinit_session", s, [], () => void mock.sessions.delete(s as MockSessionPointer));
+      },
+      chrony_get_fd(s) {
+        return sessionCall("chrony_get_fd", s, [], (e) => e.client.fd);
+      },
+      chrony_needs_response(s) {
+        return sessionCall("chrony_needs_response", s, [], (e) => e.client.needsResponse);
+      },
+      chrony_process_response(s) {
+        return sessionCall("chrony_process_response", s, [], (e) => e.client.processResponse());
+      },
+      chrony_get_number_supported_reports() {
+        return call("chrony_get_number_supported_reports", [], null, () => REPORT_NAMES.length);
+      },
+      chrony_get_report_name(report) {
+        return call("chrony_get_report_name", [report], null, () => REPORT_NAMES[report] ?? null);
+      },
+      chrony_request_report_number_records(s, name) {
+        const entry = mock.entry(s, "chrony_request_report_number_records");
+        entry.report = asReport(name);
+        return sessionCall("chrony_request_report_number_records", s, [name], (e) => e.client.requestReportNumberRecords(name));
+      },
+      chrony_get_report_number_records(s) {
+        return sessionCall("chrony_get_report_number_records", s, [], (e) => e.client.numberRecords);
+      },
+      chrony_request_record(s, name, record) {
+        const entry = mock.entry(s, "chrony_request_record");
+        entry.report = asReport(name);
+        return sessionCall("chrony_request_record", s, [name, record], (e) => e.client.requestRecord(name, record));
+      },
+      chrony_get_record_number_fields(s) {
+        return sessionCall("chrony_get_record_number_fields", s, [], (e) => e.client.responseMsg.numFields);
+      },
+      chrony_get_field_name(s, field) {
+        return sessionCall("chrony_get_field_name", s, [field], (e) => resolveFieldName(e.client.responseMsg, field), field);
+      },
+      chrony_get_field_index(s, name) {
+        return sessionCall("chrony_get_field_index", s, [name], (e) => {
+          const msg = e.client.responseMsg;
+          for (let i = 0; i < msg.numFields; i++) if (resolveFieldName(msg, i) === name) return i;
+          return -1;
+        });
+      },
+      chrony_get_field_type(s, field) {
+        return sessionCall("chrony_get_field_type", s, [field], (e) => {
+          const wire = resolveWireType(e.client.responseMsg, field);
+          return wire === null ? ChronyFieldType.NONE : ChronyFieldType[FIELD_TYPE_OF_WIRE[wire]];
+        }, field);
+      },
+      chrony_get_field_content(s, field) {
+        return sessionCall("chrony_get_field_content", s, [field], (e) => ChronyFieldContent[resolveFieldContent(e.client.responseMsg, field)], field);
+      },
+      chrony_get_field_uinteger(s, field) {
+        return sessionCall("chrony_get_field_uinteger", s, [field], (e) => getFieldUinteger(e.client.responseMsg, field), field);
+      },
+      chrony_get_field_integer(s, field) {
+        return sessionCall("chrony_get_field_integer", s, [field], (e) => getFieldInteger(e.client.responseMsg, field), field);
+      },
+      chrony_get_field_float(s, field) {
+        return sessionCall("chrony_get_field_float", s, [field], (e) => getFieldFloat(e.client.responseMsg, field), field);
+      },
+      chrony_get_field_timespec(s, field) {
+        return sessionCall("chrony_get_field_timespec", s, [field], (e) => getFieldTimespec(e.client.responseMsg, field), field);
+      },
+      chrony_get_field_string(s, field) {
+        return sessionCall("chrony_get_field_string", s, [field], (e) => getFieldString(e.client.responseMsg, field), field);
+      },
+      chrony_get_field_constant_name(s, field, value) {
+        return sessionCall("chrony_get_field_constant_name", s, [field, value], (e) => getFieldConstantName(e.client.responseMsg, field, value), field);
+      },
+      waitReadable(fd, timeoutMs) {
+        const socket = mock.sockets.get(fd);
+        // A closed or unknown fd is "readable" at once, as poll() reports POLLNVAL; the read then fails.
+        if (!socket?.open || socket.inbox.length > 0) return Promise.resolve(true);
+        return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
+      },
+      lastErrno() {
+        return mock.errno;
+      },
+    };
+    return lib;
+  }
+}
+
+type CallFaultResult = Extract<Fault, { call: unknown }>["returns"];
+
+function asReport(name: string | null): ReportName | null {
+  return name !== null && isReportName(name) ? name : null;
+}
+
+/** socket.c's parse of an IP address with an optional port: anything else is EINVAL. */
+function isInetAddress(address: string): boolean {
+  let host = address;
+  const colons = address.split(":").length - 1;
+  if (colons === 1 || (colons >= 3 && address.startsWith("["))) {
+    const at = address.lastIndexOf(":");
+    if (at <= 0 || at === address.length - 1) return false;
+    host = colons >= 3 && address[at - 1] === "]" ? address.slice(1, at - 1) : address.slice(0, at);
+  }
+  return isIPv4(host) || (isIPv6(host) && !host.includes("%"));
+}

@@ -1,0 +1,386 @@
+/**
+ * Fills every default of a validated config, deriving what a real chronyd
+ * would keep consistent: tracking follows the selected source, selectdata's
+ * state follows the source's, reference IDs follow addresses.
+ */
+import {
+  AuthMode,
+  LeapStatus,
+  NtpFlag,
+  NtpMode,
+  NtpTimestamping,
+  SelectOption,
+  SelectState,
+  SourceMode,
+  SourceState,
+} from "@chrony/fields";
+import { createHash } from "node:crypto";
+import { isIP, isIPv4 } from "node:net";
+import type {
+  ActivityConfig,
+  AuthDataConfig,
+  ChronyStateConfig,
+  NtpDataConfig,
+  RTCConfig,
+  SelectDataConfig,
+  ServerStatsConfig,
+  SmoothingConfig,
+  SourceConfig,
+  SourceStatsConfig,
+  TimeValue,
+  TrackingConfig,
+} from "./config.js";
+import { ChronyConfigError } from "./errors.js";
+import { parseIpAddress } from "../wire/address.js";
+
+type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/** An exact time. */
+export interface Time {
+  readonly seconds: bigint;
+  readonly nanoseconds: number;
+}
+
+export type Tracking = Full<Omit<TrackingConfig, "refTime">> & { readonly refTime: Time };
+export type SourceStats = Full<SourceStatsConfig>;
+export type SelectData = Full<SelectDataConfig>;
+export type NtpData = Full<Omit<NtpDataConfig, "referenceTime">> & { readonly referenceTime: Time };
+export type AuthData = Full<AuthDataConfig>;
+export interface Source extends Full<Omit<SourceConfig, "sourcestats" | "selectdata" | "ntpdata" | "authdata">> {
+  readonly isReferenceClock: boolean;
+  readonly sourcestats: SourceStats;
+  readonly selectdata: SelectData;
+  /** `null` for reference clocks, which have no NTP data. */
+  readonly ntpdata: NtpData | null;
+  readonly authdata: AuthData;
+}
+export type Rtc = Full<Omit<RTCConfig, "available" | "refTime">> & { readonly refTime: Time };
+export type Smoothing = Full<SmoothingConfig>;
+export type Activity = Full<ActivityConfig>;
+export type ServerStats = { readonly [K in keyof ServerStatsConfig]-?: bigint };
+
+/** A chronyd version as a comparable number: "4.3" → 4.03. */
+export type Version = number;
+
+/** Everything the simulated chronyd serves, with every default resolved. */
+export interface ServerState {
+  readonly version: Version;
+  readonly tracking: Tracking;
+  readonly sources: readonly Source[];
+  readonly rtc: Rtc | null;
+  readonly smoothing: Smoothing | null;
+  readonly activity: Activity;
+  readonly serverstats: ServerStats;
+}
+
+/** What `{}` and absent keys mean. */
+export const DEFAULTS = Object.freeze({
+  serverVersion: "4.3",
+  refTime: { seconds: 1705320000, nanoseconds: 123456789 },
+  source: { address: "192.168.1.100", poll: 6, referenceClockPoll: 4, stratum: 2 },
+});
+
+export function parseVersion(text: string): Version {
+  const [major, minor] = text.split(".").map(Number) as [number, number];
+  return major + minor / 100;
+}
+
+export function toTime(value: TimeValue): Time {
+  if (typeof value !== "number") return { seconds: BigInt(value.seconds), nanoseconds: value.nanoseconds };
+  const seconds = Math.floor(value);
+  // Rounding can carry a whole second (x.9999999999).
+  const nanoseconds = Math.round((value - seconds) * 1e9);
+  return nanoseconds >= 1e9 ? { seconds: BigInt(seconds + 1), nanoseconds: 0 } : { seconds: BigInt(seconds), nanoseconds };
+}
+
+const NEVER = 0xffffffff;
+
+/** chronyd's reference ID of an address (util.c `UTI_IPToRefid`) or a reference clock's name in ASCII. */
+export function referenceIdOf(address: string): number {
+  if (isIPv4(address)) return address.split(".").reduce((id, octet) => id * 256 + Number(octet), 0);
+  if (isIP(address)) {
+    // IPv6: the first four bytes of the MD5 hash of the 16 address bytes.
+    const digest = createHash("md5").update(parseIpAddress(address)!.bytes).digest();
+    return digest.readUInt32BE(0);
+  }
+  const bytes = Buffer.alloc(4);
+  bytes.write(address, "latin1");
+  return bytes.readUInt32BE(0);
+}
+
+/** The selectdata state chronyd reports alongside each sources-report state. */
+function defaultSelectState(state: SourceState, configuredOptions: number): SelectState {
+  switch (state) {
+    case SourceState.SELECTED:
+      return SelectState.BEST;
+    case SourceState.UNSELECTED:
+      return SelectState.COMBINED;
+    case SourceState.SELECTABLE:
+      return SelectState.LARGE_DISTANCE;
+    case SourceState.FALSETICKER:
+      return SelectState.FALSETICKER;
+    case SourceState.JITTERY:
+      return SelectState.JITTERY;
+    default:
+      return configuredOptions & SelectOption.NOSELECT ? SelectState.IGNORED : SelectState.NOT_SYNCHRONIZED;
+  }
+}
+
+/** The sources-report state chronyd derives from a selectdata state (sources.c `SRC_ReportSource`). */
+export function sourceStateOf(selectState: number): SourceState {
+  switch (String.fromCharCode(selectState)) {
+    case "x":
+      return SourceState.FALSETICKER;
+    case "~":
+      return SourceState.JITTERY;
+    case "W":
+    case "P":
+    case "U":
+    case "D":
+    case "L":
+      return SourceState.SELECTABLE;
+    case "+":
+      return SourceState.UNSELECTED;
+    case "*":
+      return SourceState.SELECTED;
+    default:
+      return SourceState.NONSELECTABLE;
+  }
+}
+
+function normalizeSource(config: SourceConfig, index: number, tracking: { leapStatus: LeapStatus; refTime: Time }): Source {
+  const address = config.address ?? DEFAULTS.source.address;
+  const isIpAddress = isIP(address) !== 0;
+  const mode = config.mode ?? (isIpAddress ? SourceMode.CLIENT : SourceMode.REFERENCE_CLOCK);
+  const isReferenceClock = mode === SourceMode.REFERENCE_CLOCK;
+  const path = `sources[${index}]`;
+  if (isReferenceClock === isIpAddress) {
+    throw new ChronyConfigError(
+      `${path}.address`,
+      isReferenceClock ? "a reference clock name (not an IP address) for mode REFERENCE_CLOCK" : "an IP address for an NTP client or peer source",
+      address,
+    );
+  }
+  const selectConfig = config.selectdata ?? {};
+  const state = config.state ?? (selectConfig.state !== undefined ? sourceStateOf(selectConfig.state) : SourceState.SELECTED);
+  const configuredOptions = selectConfig.configuredOptions ?? 0;
+  const selectState = selectConfig.state ?? defaultSelectState(state, configuredOptions);
+  if (sourceStateOf(selectState) !== state) {
+    throw new ChronyConfigError(
+      `${path}.selectdata.state`,
+      `a selection state that chronyd reports as source state ${state}`,
+      String.fromCharCode(selectState),
+    );
+  }
+  const reachability = config.reachability ?? 255;
+  const latestMeas = config.latestMeas ?? 0.000123456;
+  const latestMeasErr = config.latestMeasErr ?? 0.00001;
+  const lastSampleAgo = config.lastSampleAgo ?? 32;
+  const poll = config.poll ?? (isReferenceClock ? DEFAULTS.source.referenceClockPoll : DEFAULTS.source.poll);
+  const stratum = config.stratum ?? (isReferenceClock ? 0 : DEFAULTS.source.stratum);
+  const unsynchronized = selectState === SelectState.NOT_SYNCHRONIZED;
+  const authConfig = config.authdata ?? {};
+  const authMode = authConfig.mode ?? AuthMode.NONE;
+  const authdata: AuthData = {
+    mode: authMode,
+    keyType: authConfig.keyType ?? (authMode === AuthMode.NTS ? 15 : authMode === AuthMode.SYMMETRIC_KEY ? 3 : 0),
+    keyId: authConfig.keyId ?? (authMode === AuthMode.SYMMETRIC_KEY ? 1 : 0),
+    keyLength: authConfig.keyLength ?? (authMode === AuthMode.NONE ? 0 : authMode === AuthMode.NTS ? 256 : 160),
+    keEstablishmentAttempts: authConfig.keEstablishmentAttempts ?? (authMode === AuthMode.NTS ? 1 : 0),
+    lastKeEstablishmentAgo: authConfig.lastKeEstablishmentAgo ?? (authMode === AuthMode.NTS ? 3600 : NEVER),
+    cookies: authConfig.cookies ?? (authMode === AuthMode.NTS ? 8 : 0),
+    cookieLength: authConfig.cookieLength ?? (authMode === AuthMode.NTS ? 100 : 0),
+    nak: authConfig.nak ?? false,
+  };
+  const leapStatus =
+    selectConfig.leapStatus ??
+    (unsynchronized ? LeapStatus.NOT_SYNCHRONIZED : tracking.leapStatus === LeapStatus.NOT_SYNCHRONIZED ? LeapStatus.NORMAL : tracking.leapStatus);
+  const selectdata: SelectData = {
+    state: selectState,
+    authenticated: selectConfig.authenticated ?? authMode !== AuthMode.NONE,
+    leapStatus,
+    configuredOptions,
+    effectiveOptions: selectConfig.effectiveOptions ?? configuredOptions,
+    lastSampleAgo: selectConfig.lastSampleAgo ?? lastSampleAgo,
+    score: selectConfig.score ?? 1,
+    lowLimit: selectConfig.lowLimit ?? (unsynchronized ? 0 : latestMeas - latestMeasErr),
+    highLimit: selectConfig.highLimit ?? (unsynchronized ? 0 : latestMeas + latestMeasErr),
+  };
+  const statsConfig = config.sourcestats ?? {};
+  const sourcestats: SourceStats = {
+    samples: statsConfig.samples ?? 8,
+    runs: statsConfig.runs ?? 3,
+    span: statsConfig.span ?? 512,
+    stdDev: statsConfig.stdDev ?? 0.0001,
+    residFreq: statsConfig.residFreq ?? 0.001,
+    skew: statsConfig.skew ?? 0.005,
+    offset: statsConfig.offset ?? 0.000123456,
+    offsetErr: statsConfig.offsetErr ?? 0.00001,
+  };
+  const ntpdata = isReferenceClock
+    ? null
+    : normalizeNtpData(config.ntpdata ?? {}, { address, mode, poll, stratum, reachability, latestMeas, authMode, leapStatus, tracking });
+  return {
+    address,
+    mode,
+    poll,
+    stratum,
+    state,
+    flags: config.flags ?? 0,
+    reachability,
+    lastSampleAgo,
+    origLatestMeas: config.origLatestMeas ?? latestMeas,
+    latestMeas,
+    latestMeasErr,
+    referenceId: config.referenceId ?? referenceIdOf(address),
+    isReferenceClock,
+    sourcestats,
+    selectdata,
+    ntpdata,
+    authdata,
+  };
+}
+
+interface NtpContext {
+  address: string;
+  mode: SourceMode;
+  poll: number;
+  stratum: number;
+  reachability: number;
+  latestMeas: number;
+  authMode: AuthMode;
+  leapStatus: LeapStatus;
+  tracking: { refTime: Time };
+}
+
+/** A source never heard from has an all-zero NTP record, as chronyd sends for it. */
+function normalizeNtpData(config: NtpDataConfig, source: NtpContext): NtpData {
+  const heard = source.reachability !== 0;
+  const allTests = NtpFlag.TEST1 | NtpFlag.TEST2 | NtpFlag.TEST3 | NtpFlag.TEST5 | NtpFlag.TEST6 | NtpFlag.TEST7 |
+    NtpFlag.TESTA | NtpFlag.TESTB | NtpFlag.TESTC | NtpFlag.TESTD;
+  const authenticated = source.authMode !== AuthMode.NONE ? NtpFlag.AUTHENTICATED : 0;
+  const packets = heard ? 64 : 0;
+  return {
+    localAddress: config.localAddress !== undefined ? config.localAddress : heard ? (isIPv4(source.address) ? "192.0.2.2" : "2001:db8::2") : null,
+    remotePort: config.remotePort ?? 123,
+    leapStatus: config.leapStatus ?? (heard ? source.leapStatus : LeapStatus.NORMAL),
+    version: config.version ?? 4,
+    mode: config.mode ?? (heard ? (source.mode === SourceMode.PEER ? NtpMode.ACTIVE_SYMMETRIC : NtpMode.SERVER) : 0),
+    stratum: config.stratum ?? (heard ? source.stratum : 0),
+    poll: config.poll ?? (heard ? source.poll : 0),
+    precision: config.precision ?? (heard ? -25 : 0),
+    rootDelay: config.rootDelay ?? (heard ? 0.000976 : 0),
+    rootDispersion: config.rootDispersion ?? (heard ? 0.000488 : 1),
+    referenceId: config.referenceId ?? (heard ? 0x47505300 : 0),
+    referenceTime: config.referenceTime !== undefined ? toTime(config.referenceTime) : heard ? source.tracking.refTime : { seconds: 0n, nanoseconds: 0 },
+    offset: config.offset ?? (heard ? source.latestMeas : 0),
+    peerDelay: config.peerDelay ?? (heard ? 0.000245 : 0),
+    peerDispersion: config.peerDispersion ?? (heard ? 0.0000012 : 0),
+    responseTime: config.responseTime ?? (heard ? 0.000031 : 0),
+    jitterAsymmetry: config.jitterAsymmetry ?? 0,
+    flags: config.flags ?? (heard ? allTests | authenticated : 0),
+    txTimestamping: config.txTimestamping ?? (heard ? NtpTimestamping.KERNEL : 0),
+    rxTimestamping: config.rxTimestamping ?? (heard ? NtpTimestamping.KERNEL : 0),
+    totalTx: config.totalTx ?? (heard ? packets : 14),
+    totalRx: config.totalRx ?? packets,
+    totalValidRx: config.totalValidRx ?? packets,
+    totalGoodRx: config.totalGoodRx ?? packets,
+    totalKernelTx: config.totalKernelTx ?? packets,
+    totalKernelRx: config.totalKernelRx ?? packets,
+    totalHwTx: config.totalHwTx ?? 0,
+    totalHwRx: config.totalHwRx ?? 0,
+  };
+}
+
+/** Resolves every default of a validated config. */
+export function normalizeState(config: ChronyStateConfig): ServerState {
+  const trackingConfig = config.tracking ?? {};
+  const leapStatus = trackingConfig.leapStatus ?? LeapStatus.NORMAL;
+  const refTime = toTime(trackingConfig.refTime ?? DEFAULTS.refTime);
+  const sources = (config.sources ?? []).map((source, i) => normalizeSource(source, i, { leapStatus, refTime }));
+  const selected = sources.find((s) => s.state === SourceState.SELECTED);
+  const tracking: Tracking = {
+    referenceId: trackingConfig.referenceId ?? selected?.referenceId ?? 0x7f000001,
+    referenceIp:
+      trackingConfig.referenceIp !== undefined ? trackingConfig.referenceIp : selected ? (selected.isReferenceClock ? null : selected.address) : "127.0.0.1",
+    stratum: trackingConfig.stratum ?? (selected ? Math.min(selected.stratum + 1, 15) : 2),
+    leapStatus,
+    refTime,
+    offset: trackingConfig.offset ?? 0.000123456,
+    lastOffset: trackingConfig.lastOffset ?? 0.000111222,
+    rmsOffset: trackingConfig.rmsOffset ?? 0.0001,
+    frequency: trackingConfig.frequency ?? 1.234,
+    residualFreq: trackingConfig.residualFreq ?? 0.001,
+    skew: trackingConfig.skew ?? 0.005,
+    rootDelay: trackingConfig.rootDelay ?? 0.001234,
+    rootDispersion: trackingConfig.rootDispersion ?? 0.002345,
+    updateInterval: trackingConfig.updateInterval ?? 64,
+  };
+  const rtcConfig = config.rtc ?? null;
+  const rtc: Rtc | null =
+    rtcConfig === null || rtcConfig.available === false
+      ? null
+      : {
+          refTime: toTime(rtcConfig.refTime ?? DEFAULTS.refTime),
+          samples: rtcConfig.samples ?? 10,
+          runs: rtcConfig.runs ?? 4,
+          span: rtcConfig.span ?? 86400,
+          offset: rtcConfig.offset ?? 0.123456,
+          freqOffset: rtcConfig.freqOffset ?? -1.234,
+        };
+  const smoothingConfig = config.smoothing ?? null;
+  const smoothing: Smoothing | null =
+    smoothingConfig === null
+      ? null
+      : {
+          active: smoothingConfig.active ?? true,
+          leapOnly: smoothingConfig.leapOnly ?? false,
+          offset: smoothingConfig.offset ?? 0.000155,
+          freqOffset: smoothingConfig.freqOffset ?? 0.00493,
+          wander: smoothingConfig.wander ?? 0.001,
+          lastUpdateAgo: smoothingConfig.lastUpdateAgo ?? 0.3,
+          remainingTime: smoothingConfig.remainingTime ?? 20.9,
+        };
+  const ntpSources = sources.filter((s) => !s.isReferenceClock).length;
+  const activityConfig = config.activity ?? {};
+  const activity: Activity = {
+    online: activityConfig.online ?? ntpSources,
+    offline: activityConfig.offline ?? 0,
+    burstOnline: activityConfig.burstOnline ?? 0,
+    burstOffline: activityConfig.burstOffline ?? 0,
+    unresolved: activityConfig.unresolved ?? 0,
+  };
+  const statsConfig = config.serverstats ?? {};
+  const serverstats = Object.fromEntries(
+    SERVER_STATS_KEYS.map((key) => [key, BigInt(statsConfig[key] ?? 0)]),
+  ) as unknown as ServerStats;
+  return {
+    version: parseVersion(config.serverVersion ?? DEFAULTS.serverVersion),
+    tracking,
+    sources,
+    rtc,
+    smoothing,
+    activity,
+    serverstats,
+  };
+}
+
+const SERVER_STATS_KEYS = [
+  "ntpRequests",
+  "ntsKeConnections",
+  "commandRequests",
+  "droppedNtpRequests",
+  "droppedNtsKeConnections",
+  "droppedCommandRequests",
+  "droppedClientLogRecords",
+  "authenticatedNtpRequests",
+  "interleavedNtpRequests",
+  "heldNtpTimestamps",
+  "ntpTimestampSpan",
+  "daemonRxTimestamps",
+  "daemonTxTimestamps",
+  "kernelRxTimestamps",
+  "kernelTxTimestamps",
+  "hwRxTimestamps",
+  "hwTxTimestamps",
+] as const satisfies readonly (keyof ServerStatsConfig)[];

@@ -23,7 +23,9 @@ async function connect(target: (typeof targets)[number]): Promise<ChronyConnecti
   }
 }
 
-const connections = await Promise.all(targets.map(connect));
+// One at a time: connect() briefly changes process.env.
+const connections: ChronyConnection[] = [];
+for (const target of targets) connections.push(await connect(target));
 afterAll(() => Promise.all(connections.map((connection) => connection.close())));
 
 targets.forEach((target, index) => {

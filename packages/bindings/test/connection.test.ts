@@ -11,6 +11,7 @@ import {
   defaultAddresses,
   TrackingStatus,
 } from "../src/index.js";
+import type { FakeRecord } from "./fake-lib.js";
 import { BIG_COUNTER, GPS_REFID, labServer, TRACKING } from "./fixtures.js";
 
 const open = (lib = labServer(), options = {}) => ChronyConnection.open({ lib, address: "127.0.0.1:11324", ...options });
@@ -27,7 +28,7 @@ describe("reports through an injected ChronyLib", () => {
       referenceIp: "127.0.0.1",
       stratum: 4,
       leapStatus: LeapStatus.NORMAL,
-      refTime: 1795632394.623181533,
+      refTime: 1795632394 + 0.623181533,
       refTimeExact: { sec: 1795632394n, nsec: 623181533 },
       offset: TRACKING["current correction"],
       lastOffset: TRACKING["last offset"],
@@ -164,7 +165,7 @@ describe("validation", () => {
   });
 
   it("rejects an unknown source state", async () => {
-    const [refclock, ntp] = labServer().reports.sources!.entries as Record<string, unknown>[];
+    const [refclock, ntp] = labServer().reports.sources!.entries as FakeRecord[];
     await using connection = await open(labServer({ sources: { entries: [refclock!, { ...ntp, state: 9 }] } }));
     await expect(connection.getSources()).rejects.toMatchObject({ name: "ChronyDataError", field: "state", value: 9 });
   });
@@ -306,5 +307,15 @@ describe("lifecycle and concurrency", () => {
       expect(lib.openFds.size).toBe(1);
     }
     expect(lib.openFds.size).toBe(0);
+  });
+});
+
+describe("ntpdata of a source that never answered", () => {
+  it("accepts the all-zero mode and timestamping chronyd sends before the first packet", async () => {
+    const { NTPDATA } = await import("./fixtures.js");
+    const silent = { ...NTPDATA, mode: 0, "transmit timestamping": 0, "receive timestamping": 0 };
+    await using connection = await open(labServer({ ntpdata: { entries: [silent] } }));
+    const [ntp] = await connection.getNtpData();
+    expect(ntp).toMatchObject({ mode: 0, transmitTimestamping: 0 });
   });
 });

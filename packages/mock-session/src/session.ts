@@ -7,7 +7,6 @@ import {
   ChronyFieldContent,
   ChronyFieldType,
   FIELD_TYPE_OF_WIRE,
-  LIBCHRONY_FUNCTIONS,
   REPORT_NAMES,
   errorString,
   isReportName,
@@ -263,136 +262,135 @@ export class MockChronySession {
   };
 
   private createLib(): ChronyLib {
-    const mock = this;
     /** Runs a C function: an injected result if a fault fires, else the real work; logs either. */
-    function call<T>(fn: LibChronyFunction, args: readonly unknown[], report: ReportName | null, work: () => T, fieldName: string | null = null): T {
-      const injected = mock.active.length ? mock.injected(fn, report, fieldName) : null;
+    const call = <T>(fn: LibChronyFunction, args: readonly unknown[], report: ReportName | null, work: () => T, fieldName: string | null = null): T => {
+      const injected = this.active.length ? this.injected(fn, report, fieldName) : null;
       const result = injected ? (injected.value as T) : work();
-      mock.record(fn, args, result, report, injected !== null);
+      this.record(fn, args, result, report, injected !== null);
       return result;
-    }
+    };
     const sessionCall = <T>(fn: LibChronyFunction, s: ChronySessionHandle, args: readonly unknown[], work: (entry: SessionEntry) => T, field?: number): T => {
-      const entry = mock.entry(s, fn);
+      const entry = this.entry(s, fn);
       const fieldName = field === undefined ? null : resolveFieldName(entry.client.responseMsg, field);
       return call(fn, [s, ...args], entry.report, () => work(entry), fieldName);
     };
 
     const lib: ChronyLib = {
-      chrony_open_socket(address) {
+      chrony_open_socket: (address) => {
         return call("chrony_open_socket", [address], null, () => {
           if (address !== null && address !== "" && !address.startsWith("/") && !isInetAddress(address)) {
-            mock.errno = ERRNO.EINVAL;
+            this.errno = ERRNO.EINVAL;
             return -1;
           }
-          const fd = mock.nextFd++;
-          mock.sockets.set(fd, { fd, address, inbox: [], open: true });
+          const fd = this.nextFd++;
+          this.sockets.set(fd, { fd, address, inbox: [], open: true });
           return fd;
         });
       },
-      chrony_close_socket(fd) {
+      chrony_close_socket: (fd) => {
         call("chrony_close_socket", [fd], null, () => {
-          const socket = mock.sockets.get(fd);
+          const socket = this.sockets.get(fd);
           if (socket) {
             socket.open = false;
             socket.inbox.length = 0;
-            mock.sockets.delete(fd);
+            this.sockets.delete(fd);
           }
         });
       },
-      chrony_get_error_string(e) {
+      chrony_get_error_string: (e) => {
         return call("chrony_get_error_string", [e], null, () => errorString(e));
       },
-      chrony_init_session(out: SessionOut, fd) {
+      chrony_init_session: (out: SessionOut, fd) => {
         return call("chrony_init_session", [out, fd], null, () => {
-          const pointer = new MockSessionPointer(mock.nextSessionId++);
+          const pointer = new MockSessionPointer(this.nextSessionId++);
           const entry: SessionEntry = {
-            client: new ClientSession(fd, mock.socketFor(fd, () => entry.report), mock.nextSequence),
+            client: new ClientSession(fd, this.socketFor(fd, () => entry.report), this.nextSequence),
             report: null,
           };
-          mock.sessions.set(pointer, entry);
+          this.sessions.set(pointer, entry);
           out[0] = pointer;
           return ChronyErr.OK;
         });
       },
-      chrony_deinit_session(s) {
-        sessionCall("chrony_deinit_session", s, [], () => void mock.sessions.delete(s as MockSessionPointer));
+      chrony_deinit_session: (s) => {
+        sessionCall("chrony_deinit_session", s, [], () => void this.sessions.delete(s as MockSessionPointer));
       },
-      chrony_get_fd(s) {
+      chrony_get_fd: (s) => {
         return sessionCall("chrony_get_fd", s, [], (e) => e.client.fd);
       },
-      chrony_needs_response(s) {
+      chrony_needs_response: (s) => {
         return sessionCall("chrony_needs_response", s, [], (e) => e.client.needsResponse);
       },
-      chrony_process_response(s) {
+      chrony_process_response: (s) => {
         return sessionCall("chrony_process_response", s, [], (e) => e.client.processResponse());
       },
-      chrony_get_number_supported_reports() {
+      chrony_get_number_supported_reports: () => {
         return call("chrony_get_number_supported_reports", [], null, () => REPORT_NAMES.length);
       },
-      chrony_get_report_name(report) {
+      chrony_get_report_name: (report) => {
         return call("chrony_get_report_name", [report], null, () => REPORT_NAMES[report] ?? null);
       },
-      chrony_request_report_number_records(s, name) {
-        const entry = mock.entry(s, "chrony_request_report_number_records");
+      chrony_request_report_number_records: (s, name) => {
+        const entry = this.entry(s, "chrony_request_report_number_records");
         entry.report = asReport(name);
         return sessionCall("chrony_request_report_number_records", s, [name], (e) => e.client.requestReportNumberRecords(name));
       },
-      chrony_get_report_number_records(s) {
+      chrony_get_report_number_records: (s) => {
         return sessionCall("chrony_get_report_number_records", s, [], (e) => e.client.numberRecords);
       },
-      chrony_request_record(s, name, record) {
-        const entry = mock.entry(s, "chrony_request_record");
+      chrony_request_record: (s, name, record) => {
+        const entry = this.entry(s, "chrony_request_record");
         entry.report = asReport(name);
         return sessionCall("chrony_request_record", s, [name, record], (e) => e.client.requestRecord(name, record));
       },
-      chrony_get_record_number_fields(s) {
+      chrony_get_record_number_fields: (s) => {
         return sessionCall("chrony_get_record_number_fields", s, [], (e) => e.client.responseMsg.numFields);
       },
-      chrony_get_field_name(s, field) {
+      chrony_get_field_name: (s, field) => {
         return sessionCall("chrony_get_field_name", s, [field], (e) => resolveFieldName(e.client.responseMsg, field), field);
       },
-      chrony_get_field_index(s, name) {
+      chrony_get_field_index: (s, name) => {
         return sessionCall("chrony_get_field_index", s, [name], (e) => {
           const msg = e.client.responseMsg;
           for (let i = 0; i < msg.numFields; i++) if (resolveFieldName(msg, i) === name) return i;
           return -1;
         });
       },
-      chrony_get_field_type(s, field) {
+      chrony_get_field_type: (s, field) => {
         return sessionCall("chrony_get_field_type", s, [field], (e) => {
           const wire = resolveWireType(e.client.responseMsg, field);
           return wire === null ? ChronyFieldType.NONE : ChronyFieldType[FIELD_TYPE_OF_WIRE[wire]];
         }, field);
       },
-      chrony_get_field_content(s, field) {
+      chrony_get_field_content: (s, field) => {
         return sessionCall("chrony_get_field_content", s, [field], (e) => ChronyFieldContent[resolveFieldContent(e.client.responseMsg, field)], field);
       },
-      chrony_get_field_uinteger(s, field) {
+      chrony_get_field_uinteger: (s, field) => {
         return sessionCall("chrony_get_field_uinteger", s, [field], (e) => getFieldUinteger(e.client.responseMsg, field), field);
       },
-      chrony_get_field_integer(s, field) {
+      chrony_get_field_integer: (s, field) => {
         return sessionCall("chrony_get_field_integer", s, [field], (e) => getFieldInteger(e.client.responseMsg, field), field);
       },
-      chrony_get_field_float(s, field) {
+      chrony_get_field_float: (s, field) => {
         return sessionCall("chrony_get_field_float", s, [field], (e) => getFieldFloat(e.client.responseMsg, field), field);
       },
-      chrony_get_field_timespec(s, field) {
+      chrony_get_field_timespec: (s, field) => {
         return sessionCall("chrony_get_field_timespec", s, [field], (e) => getFieldTimespec(e.client.responseMsg, field), field);
       },
-      chrony_get_field_string(s, field) {
+      chrony_get_field_string: (s, field) => {
         return sessionCall("chrony_get_field_string", s, [field], (e) => getFieldString(e.client.responseMsg, field), field);
       },
-      chrony_get_field_constant_name(s, field, value) {
+      chrony_get_field_constant_name: (s, field, value) => {
         return sessionCall("chrony_get_field_constant_name", s, [field, value], (e) => getFieldConstantName(e.client.responseMsg, field, value), field);
       },
-      waitReadable(fd, timeoutMs) {
-        const socket = mock.sockets.get(fd);
+      waitReadable: (fd, timeoutMs) => {
+        const socket = this.sockets.get(fd);
         // A closed or unknown fd is "readable" at once, as poll() reports POLLNVAL; the read then fails.
         if (!socket?.open || socket.inbox.length > 0) return Promise.resolve(true);
         return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
       },
-      lastErrno() {
-        return mock.errno;
+      lastErrno: () => {
+        return this.errno;
       },
     };
     return lib;

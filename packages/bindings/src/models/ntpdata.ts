@@ -29,8 +29,8 @@ export class NtpData {
   declare readonly leapStatus: LeapStatus;
   /** NTP version of the last packet. */
   declare readonly version: number;
-  /** NTP mode of the last packet (`NtpMode`). */
-  declare readonly mode: NtpMode;
+  /** NTP mode of the last packet (`NtpMode`); 0 while no packet has been received. */
+  declare readonly mode: NtpMode | 0;
   /** Stratum in the last packet. */
   declare readonly stratum: number;
   /** Poll in the last packet, log2 seconds. */
@@ -61,10 +61,10 @@ export class NtpData {
   declare readonly jitterAsymmetry: number;
   /** Test results and modes (bits of `NtpFlag`). */
   declare readonly flags: number;
-  /** Where the transmit timestamp was taken (`NtpTimestamping` character code). */
-  declare readonly transmitTimestamping: NtpTimestamping;
-  /** Where the receive timestamp was taken (`NtpTimestamping` character code). */
-  declare readonly receiveTimestamping: NtpTimestamping;
+  /** Where the transmit timestamp was taken (`NtpTimestamping` character code); 0 before the first exchange. */
+  declare readonly transmitTimestamping: NtpTimestamping | 0;
+  /** Where the receive timestamp was taken (`NtpTimestamping` character code); 0 before the first exchange. */
+  declare readonly receiveTimestamping: NtpTimestamping | 0;
   declare readonly transmittedMessages: number;
   declare readonly receivedMessages: number;
   declare readonly receivedValidMessages: number;
@@ -80,11 +80,12 @@ export class NtpData {
 
   /** @throws {@link ChronyDataError} for an unknown enum value or a non-finite number. */
   constructor(fields: ModelFields<NtpData>) {
-    new Validator("NtpData", fields)
-      .known("leapStatus", LEAP_STATUS)
-      .known("mode", NTP_MODE)
-      .known("transmitTimestamping", NTP_TIMESTAMPING)
-      .known("receiveTimestamping", NTP_TIMESTAMPING)
+    const validator = new Validator("NtpData", fields).known("leapStatus", LEAP_STATUS);
+    // A source that never answered has all-zero packet fields (chronyd 4.3 on an unreachable server).
+    if (fields.mode !== 0) validator.known("mode", NTP_MODE);
+    if (fields.transmitTimestamping !== 0) validator.known("transmitTimestamping", NTP_TIMESTAMPING);
+    if (fields.receiveTimestamping !== 0) validator.known("receiveTimestamping", NTP_TIMESTAMPING);
+    validator
       .range("stratum", 0, 16)
       .finite("rootDelay", "rootDispersion", "refTime", "offset", "peerDelay", "peerDispersion", "responseTime", "jitterAsymmetry")
       .nonNegative("rootDelay", "rootDispersion", "peerDispersion");
@@ -123,7 +124,7 @@ export function readNtpData(record: FieldReader<"ntpdata">): NtpData {
     remotePort: record.uint("remote port"),
     leapStatus: record.uint("leap status") as LeapStatus,
     version: record.uint("version"),
-    mode: record.uint("mode") as NtpMode,
+    mode: record.uint("mode") as NtpMode | 0,
     stratum: record.uint("stratum"),
     poll: record.int("poll"),
     precision: record.int("precision"),
@@ -139,8 +140,8 @@ export function readNtpData(record: FieldReader<"ntpdata">): NtpData {
     responseTime: record.float("response time"),
     jitterAsymmetry: record.float("jitter asymmetry"),
     flags: record.uint("flags"),
-    transmitTimestamping: record.uint("transmit timestamping") as NtpTimestamping,
-    receiveTimestamping: record.uint("receive timestamping") as NtpTimestamping,
+    transmitTimestamping: record.uint("transmit timestamping") as NtpTimestamping | 0,
+    receiveTimestamping: record.uint("receive timestamping") as NtpTimestamping | 0,
     transmittedMessages: record.uint("transmitted messages"),
     receivedMessages: record.uint("received messages"),
     receivedValidMessages: record.uint("received valid messages"),

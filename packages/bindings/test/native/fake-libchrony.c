@@ -79,6 +79,23 @@ static const Field sources[] = {
 	SOURCE(4, 2, "reference clock", { "reference ID", TYPE_UINTEGER, C_REFID, .u = 0x47505300 }),
 };
 
+#define SOURCESTATS(refid, address, samples) \
+	{ "reference ID", TYPE_UINTEGER, C_REFID, .u = refid }, \
+	{ "address", TYPE_STRING, C_ADDRESS, .s = address }, \
+	{ "samples", TYPE_UINTEGER, C_COUNT, .u = samples }, \
+	{ "runs", TYPE_UINTEGER, C_COUNT, .u = 4 }, \
+	{ "span", TYPE_UINTEGER, C_INTERVAL, .u = 120 }, \
+	{ "standard deviation", TYPE_FLOAT, C_MEASURE, .f = 2.5e-07 }, \
+	{ "residual frequency", TYPE_FLOAT, C_PPM, .f = -0.005 }, \
+	{ "skew", TYPE_FLOAT, C_MEASURE_PPM, .f = 0.092 }, \
+	{ "offset", TYPE_FLOAT, C_OFFSET, .f = -2e-09 }, \
+	{ "offset error", TYPE_FLOAT, C_MEASURE, .f = 2.5e-07 }
+
+static const Field sourcestats[] = {
+	SOURCESTATS(0xc0000201, "192.0.2.1", 8),
+	SOURCESTATS(0x47505300, NULL, 0),
+};
+
 static const Field serverstats[] = {
 	{ "received NTP requests", TYPE_UINTEGER, C_COUNT, .u = 9007199254740993ull },
 	{ "accepted NTS-KE connections", TYPE_UINTEGER, C_COUNT, .u = 18446744073709551615ull },
@@ -103,6 +120,7 @@ static const Field smoothing[] = {
 static const Report reports[] = {
 	{ "tracking", false, 0, 1, N(tracking), tracking },
 	{ "sources", true, 0, 2, N(sources) / 2, sources },
+	{ "sourcestats", true, 0, 2, N(sourcestats) / 2, sourcestats },
 	{ "serverstats", false, 0, 1, N(serverstats), serverstats },
 	{ "rtcdata", false, 10 /* CHRONY_DISABLED */, 1, 0, NULL },
 	{ "smoothing", false, 0, 1, N(smoothing), smoothing },

@@ -6,7 +6,7 @@
  * simulated chronyd resolve report requests, and answers the few other
  * requests chronyc sends itself. Nothing a request carries changes the state.
  */
-import { PROTOCOL, ReplyStatus, type ReportName } from "@chrony/fields";
+import { PROTOCOL, ReplyStatus } from "@chrony/fields";
 import { protocol, type ServerState } from "@chrony/mock-session";
 import { EXTRA_CODES, OPEN_COMMANDS, PACKET, expectedRequestLength, requestTypeCount } from "./commands.js";
 import type { ActiveServerFault, RequestTopic } from "./faults.js";
@@ -200,9 +200,4 @@ function dispatch(
     default:
       return statusAnswer(options.acceptControlCommands ? ReplyStatus.SUCCESS : ReplyStatus.UNAUTH);
   }
-}
-
-/** The report a topic names, if any. */
-export function reportOfTopic(topic: RequestTopic | null): ReportName | null {
-  return topic === null || topic === "count" || topic === "sourcename" ? null : topic;
 }

@@ -1,0 +1,188 @@
+/**
+ * The fake chronyd on a real UDP socket: `startMockChronyd(state)` binds a
+ * loopback port and answers chronyd's command protocol from the state, which
+ * tests can change while it serves.
+ */
+import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { isIP } from "node:net";
+import { mergeConfig, normalizeState, validateConfig, type ChronyStateConfig, type ConfigUpdate, type ServerState } from "@chrony/mock-session";
+import { ActiveServerFault, validateServerFault, type ServerFault } from "./faults.js";
+import { handleRequest, type HandlerOptions } from "./handler.js";
+
+/** Options of {@link startMockChronyd}. */
+export interface MockChronydOptions extends HandlerOptions {
+  /** Address to bind. Default `"127.0.0.1"`; `"::1"` for IPv6. Anything not loopback needs {@link allowNonLoopback}. */
+  readonly host?: string;
+  /** UDP port. Default 0: an ephemeral port (read it from {@link MockChronyd.port}). */
+  readonly port?: number;
+  /** Allow binding a non-loopback address (the fake chronyd then answers the network). Default `false`. */
+  readonly allowNonLoopback?: boolean;
+  /** Faults in force from the start. */
+  readonly faults?: readonly ServerFault[];
+}
+
+/** Counters of what the server did, for tests and benchmarks. */
+export interface MockChronydStats {
+  /** Datagrams received. */
+  readonly received: number;
+  /** Replies sent. */
+  readonly replied: number;
+  /** Datagrams left unanswered (invalid, or a drop fault). */
+  readonly dropped: number;
+}
+
+/** A fault added with {@link MockChronyd.inject}. */
+export interface ServerFaultHandle {
+  /** How many requests it has affected so far. */
+  readonly fired: number;
+  /** Takes the fault out of force. */
+  remove(): void;
+}
+
+/** A running fake chronyd. */
+export interface MockChronyd extends AsyncDisposable {
+  /** `"host:port"` as chronyc's `-h host -p port` or libchrony's `chrony_open_socket()` take it (`"[::1]:port"` for IPv6). */
+  readonly address: string;
+  /** The bound address. */
+  readonly host: string;
+  /** The bound UDP port. */
+  readonly port: number;
+  /** The config being served. */
+  readonly config: ChronyStateConfig;
+  /** Counters since the start. */
+  readonly stats: MockChronydStats;
+  /** Changes the served state: objects merge key by key, arrays and `null` replace. Throws `ChronyConfigError` on an invalid result (and keeps the old state). */
+  update(change: ConfigUpdate): void;
+  /** Replaces the served state. Throws `ChronyConfigError` on an invalid config (and keeps the old state). */
+  reset(config?: ChronyStateConfig): void;
+  /** Puts a fault in force; returns a handle to watch or remove it. */
+  inject(fault: ServerFault): ServerFaultHandle;
+  /** Removes every injected fault. */
+  clearFaults(): void;
+  /** Stops serving; replies still delayed by faults are discarded. Idempotent. */
+  close(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+}
+
+function prepare(config: ChronyStateConfig): ServerState {
+  validateConfig(config);
+  return normalizeState(config);
+}
+
+/**
+ * Starts a fake chronyd serving `state` on a loopback UDP port.
+ *
+ * @example
+ * ```ts
+ * await using server = await startMockChronyd({ sources: [{ address: "192.0.2.1" }] });
+ * // chronyc -h 127.0.0.1 -p ${server.port} tracking
+ * ```
+ */
+export async function startMockChronyd(state: ChronyStateConfig = {}, options: MockChronydOptions = {}): Promise<MockChronyd> {
+  const host = options.host ?? "127.0.0.1";
+  const family = isIP(host);
+  if (family === 0) throw new TypeError(`host: expected a numeric IPv4 or IPv6 address, got ${JSON.stringify(host)}`);
+  if (!isLoopback(host) && !options.allowNonLoopback) {
+    throw new TypeError(`host: ${host} is not a loopback address; pass allowNonLoopback: true to answer the network`);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port: expected an integer from 0 to 65535, got ${port}`);
+
+  let config = state;
+  let served = prepare(config);
+  let faults: ActiveServerFault[] = (options.faults ?? []).map((f, i) => new ActiveServerFault(validateServerFault(f, `faults[${i}]`)));
+  const handlerOptions: HandlerOptions = {
+    udpRestrictions: options.udpRestrictions ?? false,
+    openCommands: options.openCommands,
+    acceptControlCommands: options.acceptControlCommands ?? false,
+  };
+  const stats = { received: 0, replied: 0, dropped: 0 };
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let closed = false;
+
+  const socket: Socket = createSocket({ type: family === 6 ? "udp6" : "udp4", ipv6Only: family === 6 });
+  // Send errors (e.g. the client went away) must never stop the server.
+  socket.on("error", () => {});
+
+  const send = (reply: Uint8Array, remote: RemoteInfo): void => {
+    if (closed) return;
+    stats.replied++;
+    socket.send(reply, remote.port, remote.address, () => {});
+  };
+
+  socket.on("message", (message: Buffer, remote: RemoteInfo) => {
+    stats.received++;
+    const outcome = handleRequest(served, message, handlerOptions, faults);
+    if (outcome.kind === "drop") {
+      stats.dropped++;
+      return;
+    }
+    if (outcome.delayMs > 0) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        send(outcome.reply, remote);
+      }, outcome.delayMs);
+      timers.add(timer);
+    } else {
+      send(outcome.reply, remote);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(port, host, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = socket.address();
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+  };
+
+  return {
+    address: family === 6 ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`,
+    host: bound.address,
+    port: bound.port,
+    get config() {
+      return config;
+    },
+    get stats() {
+      return { ...stats };
+    },
+    update(change) {
+      const next = mergeConfig(config, change);
+      served = prepare(next);
+      config = next;
+    },
+    reset(next = {}) {
+      served = prepare(next);
+      config = next;
+    },
+    inject(fault) {
+      const active = new ActiveServerFault(validateServerFault(fault));
+      faults = [...faults, active];
+      return {
+        get fired() {
+          return active.fired;
+        },
+        remove() {
+          faults = faults.filter((f) => f !== active);
+        },
+      };
+    },
+    clearFaults() {
+      faults = [];
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

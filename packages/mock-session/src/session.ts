@@ -16,7 +16,7 @@ import {
   type ReportName,
   type SessionOut,
 } from "@chrony/fields";
-import { encodeReply, parseRequestHeader, reportOfCommand, resolveRequest } from "./chronyd/server.js";
+import { argumentLength, encodeReply, parseRequestHeader, reportOfCommand, resolveRequest } from "./chronyd/server.js";
 import { ClientSession, type DatagramSocket } from "./libchrony/client.js";
 import {
   getFieldConstantName,
@@ -37,6 +37,7 @@ import { mergeConfig, type ConfigUpdate } from "./state/merge.js";
 import { validateFault } from "./state/faults-schema.js";
 import { PROTOCOL } from "@chrony/fields";
 import { isIPv4, isIPv6 } from "node:net";
+import { HEADER } from "./wire/layout.js";
 
 /** One C API call as the mock saw it. */
 export interface CallRecord {
@@ -71,10 +72,16 @@ class MockSessionPointer implements ChronySessionHandle {
   }
 }
 
+/** A reply waiting on a socket: a reply body shared by identical requests, and this request's sequence number. */
+interface PendingReply {
+  readonly body: Uint8Array;
+  readonly sequence: number;
+}
+
 interface MockSocket {
   readonly fd: number;
   readonly address: string | null;
-  readonly inbox: Uint8Array[];
+  readonly inbox: PendingReply[];
   open: boolean;
 }
 
@@ -88,6 +95,8 @@ interface SessionEntry {
 const ERRNO = { EBADF: 9, EINVAL: 22 } as const;
 
 let instances = 0;
+
+const NO_ARGS: readonly unknown[] = [];
 
 export class MockChronySession {
   /** The libchrony C API, in pure TypeScript; pass it to `ChronyConnection.open({ lib })`. */
@@ -103,6 +112,8 @@ export class MockChronySession {
   private nextSessionId = 1;
   private errno = 0;
   private sequence: number;
+  /** Reply bodies by request (command + argument bytes) for the current state; cleared when the state changes. */
+  private readonly replies = new Map<number | string, Uint8Array>();
 
   constructor(config: ChronyStateConfig = {}, options: MockChronySessionOptions = {}) {
     validateConfig(config);
@@ -133,6 +144,7 @@ export class MockChronySession {
     validateConfig(next);
     this.server = normalizeState(next);
     this.config = next;
+    this.replies.clear();
   }
 
   /** Replaces the whole state. */
@@ -140,6 +152,7 @@ export class MockChronySession {
     validateConfig(config);
     this.server = normalizeState(config);
     this.config = config;
+    this.replies.clear();
   }
 
   /** Puts faults in force until their handle is disposed. */
@@ -226,18 +239,30 @@ export class MockChronySession {
           this.errno = ERRNO.EBADF;
           return -1;
         }
-        const length = Math.min(reply.length, buffer.length);
-        buffer.set(reply.subarray(0, length));
+        const length = Math.min(reply.body.length, buffer.length);
+        buffer.set(length < reply.body.length ? reply.body.subarray(0, length) : reply.body);
+        writeSequence(buffer, reply.sequence);
         return length;
       },
     };
   }
 
-  /** The simulated chronyd: a reply datagram, or `null` when none comes. */
-  private answer(datagram: Uint8Array, report: ReportName | null): Uint8Array | null {
+  /** The simulated chronyd: a reply, or `null` when none comes. */
+  private answer(datagram: Uint8Array, report: ReportName | null): PendingReply | null {
     const header = parseRequestHeader(datagram);
     if (!header) return null;
-    let answer = resolveRequest(this.server, header.command, datagram.subarray(PROTOCOL.requestHeaderLength));
+    const argument = datagram.subarray(PROTOCOL.requestHeaderLength);
+    if (!this.active.some((active) => "reply" in active.fault)) {
+      // The state is immutable until update(): identical requests get identical bodies.
+      const key = replyKey(header.command, argument);
+      let body = this.replies.get(key);
+      if (!body) {
+        body = encodeReply(header, resolveRequest(this.server, header.command, argument));
+        this.replies.set(key, body);
+      }
+      return { body, sequence: header.sequence };
+    }
+    let answer = resolveRequest(this.server, header.command, argument);
     const about = report ?? asReport(reportOfCommand(header.command));
     for (const active of this.active) {
       const fault = active.fault;
@@ -248,7 +273,7 @@ export class MockChronySession {
       if (fault.reply === "status") answer = { kind: "status", status: fault.status };
       else if (answer.kind === "record") answer = { ...answer, values: { ...answer.values, [fault.field]: fault.value } };
     }
-    return encodeReply(header, answer);
+    return { body: encodeReply(header, answer), sequence: header.sequence };
   }
 
   private nextSequence = (): number => {
@@ -271,8 +296,10 @@ export class MockChronySession {
     };
     const sessionCall = <T>(fn: LibChronyFunction, s: ChronySessionHandle, args: readonly unknown[], work: (entry: SessionEntry) => T, field?: number): T => {
       const entry = this.entry(s, fn);
-      const fieldName = field === undefined ? null : resolveFieldName(entry.client.responseMsg, field);
-      return call(fn, [s, ...args], entry.report, () => work(entry), fieldName);
+      if (!this.logging && this.active.length === 0) return work(entry);
+      // The field's name only matters to a fault scoped by field.
+      const fieldName = field === undefined || this.active.length === 0 ? null : resolveFieldName(entry.client.responseMsg, field);
+      return call(fn, this.logging ? [s, ...args] : NO_ARGS, entry.report, () => work(entry), fieldName);
     };
 
     const lib: ChronyLib = {
@@ -395,6 +422,24 @@ export class MockChronySession {
     };
     return lib;
   }
+}
+
+/** Identifies a request by what its answer depends on: the command and its index or address. */
+function replyKey(command: number, argument: Uint8Array): number | string {
+  const length = Math.min(argumentLength(command), argument.length);
+  if (length === 0) return command;
+  if (length === 4) return command * 2 ** 32 + (((argument[0]! << 24) | (argument[1]! << 16) | (argument[2]! << 8) | argument[3]!) >>> 0);
+  let key = `${command}:`;
+  for (let i = 0; i < length; i++) key += String.fromCharCode(argument[i]!);
+  return key;
+}
+
+function writeSequence(buffer: Uint8Array, sequence: number): void {
+  const at = HEADER.replySequence;
+  buffer[at] = sequence >>> 24;
+  buffer[at + 1] = (sequence >>> 16) & 0xff;
+  buffer[at + 2] = (sequence >>> 8) & 0xff;
+  buffer[at + 3] = sequence & 0xff;
 }
 
 type CallFaultResult = Extract<Fault, { call: unknown }>["returns"];

@@ -232,3 +232,19 @@ describe("the sources report's first field depends on the mode (message.c resolv
     expect(readFields(mock.lib, s)[0]).toEqual({ name: "address", type: ChronyFieldType.STRING, content: 15, value: "2001:db8::7" });
   });
 });
+
+describe("identical requests share reply bodies, different ones never do", () => {
+  it("keeps sources, sourcestats and selectdata apart for 64 sources (index 14 is also the count command's code)", () => {
+    const sources = Array.from({ length: 64 }, (_, i) => ({ address: `192.0.2.${i + 1}`, state: i === 0 ? SourceState.SELECTED : SourceState.UNSELECTED }));
+    const mock = new MockChronySession({ sources });
+    const { s } = openSession(mock.lib);
+    for (let pass = 0; pass < 2; pass++) {
+      const stats = readReport(mock.lib, s, "sourcestats");
+      expect(stats.error).toBe(ChronyErr.OK);
+      expect(stats.records.map((r) => r.address)).toEqual(sources.map((x) => x.address));
+      const list = readReport(mock.lib, s, "sources");
+      expect(list.records.map((r) => r.address)).toEqual(sources.map((x) => x.address));
+      expect(readReport(mock.lib, s, "selectdata").records).toHaveLength(64);
+    }
+  });
+});

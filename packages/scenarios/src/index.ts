@@ -1,2 +1,42 @@
-/** The npm name of this package. Placeholder export until the real API lands. */
-export const PACKAGE_NAME = "@chrony/scenarios" as const;
+/**
+ * `@chrony/scenarios`: versioned presets of chronyd state for
+ * `@chrony/mock-session` — as TypeScript constants (`SCENARIO_*`), as the
+ * {@link SCENARIOS} map, and as JSON files with a JSON Schema for other tools
+ * and languages. Changing a preset's values is a breaking change.
+ *
+ * @packageDocumentation
+ */
+export {
+  SCENARIO_NTP_SYNCED,
+  SCENARIO_UNSYNC,
+  SCENARIO_LEAP_INSERT,
+  SCENARIO_LEAP_DELETE,
+  SCENARIO_GPS_REFCLOCK,
+  SCENARIO_PPS_REFCLOCK,
+  SCENARIO_RTC_AVAILABLE,
+  SCENARIO_RTC_UNAVAILABLE,
+  SCENARIO_MULTI_SOURCE,
+  SCENARIO_FALSETICKER,
+  SCENARIO_NO_MAJORITY,
+  SCENARIO_ALL_UNREACHABLE,
+  SCENARIO_SOURCE_ADDED,
+  SCENARIO_JITTERY,
+  SCENARIO_LOCAL_REFERENCE,
+  SCENARIO_PEER_MODE,
+  SCENARIO_IPV6_SOURCES,
+  SCENARIO_NTS_AUTHENTICATED,
+  SCENARIO_LARGE_OFFSET,
+  SCENARIO_FREQUENCY_DRIFT,
+  SCENARIO_SMOOTHING_ACTIVE,
+  SCENARIO_BUSY_SERVER,
+  SCENARIO_MANY_SOURCES,
+  SCENARIO_STRATUM_1,
+  SCENARIO_STRATUM_MAX,
+} from "./presets.js";
+export { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioInfo, type ScenarioName } from "./catalog.js";
+export { loadScenario } from "./load.js";
+export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "./json.js";
+export { CHRONY_STATE_SCHEMA, CHRONY_STATE_SCHEMA_ID, buildChronyStateSchema, type JsonSchema } from "./schema.js";
+export { STATE_SPEC, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./spec.js";
+export { deepFreeze, isDeepFrozen, type DeepReadonly } from "./freeze.js";
+export { renderJsonFiles, SCHEMA_FILE, INDEX_FILE } from "./files.js";

@@ -65,6 +65,16 @@ export function parseRequestHeader(datagram: Uint8Array): RequestHeader | null {
   };
 }
 
+const ARGUMENT_LENGTH = { none: 0, index: 4, address: ADDRESS_LENGTH } as const;
+const argumentLengths = new Map<number, number>(
+  (Object.values(REPORTS) as ReportDef[]).map((report) => [report.recordRequest.code, ARGUMENT_LENGTH[report.recordRequest.argument]]),
+);
+
+/** How many argument bytes a command's answer depends on (0 for commands without arguments or unknown ones). */
+export function argumentLength(command: number): number {
+  return argumentLengths.get(command) ?? 0;
+}
+
 /** The report a request is about, for fault matching and logs (`"count"` for the source count). */
 export function reportOfCommand(command: number): ReportName | "count" | null {
   if (command === SOURCES.countRequest!.request.code) return "count";

@@ -31,8 +31,9 @@ export class Message {
   numFields = 0;
   fields: readonly FieldDef[] | null = null;
 
+  /** libchrony memset()s the whole buffer; bytes past `len` are always zero here, so clearing up to it is the same. */
   clear(): void {
-    this.bytes.fill(0);
+    this.bytes.fill(0, 0, this.len);
     this.len = 0;
     this.numFields = 0;
     this.fields = null;
@@ -64,7 +65,9 @@ export function formatRequest(
   if (argument && "index" in argument) msg.view.setUint32(PROTOCOL.requestHeaderLength, argument.index >>> 0);
   if (argument && "address" in argument) writeAddress(msg.view, PROTOCOL.requestHeaderLength, argument.address);
   msg.numFields = request.fields.length;
-  msg.len = Math.max(dataEnd, ...expected.map(replyLength));
+  let len = dataEnd;
+  for (const response of expected) len = Math.max(len, replyLength(response));
+  msg.len = len;
 }
 
 /** message.c `is_response_valid`: a reply to this request, or something to ignore. */

@@ -55,11 +55,14 @@ export function encodeFloat(value: number): number {
   return ((exp << COEF_BITS) | coef) >>> 0;
 }
 
+/** 2^(exp − 25) for every exponent the format has: decoding is on every float getter's path. */
+const SCALE = Float64Array.from({ length: 1 << EXP_BITS }, (_, i) => 2 ** (i + EXP_MIN - COEF_BITS));
+
 /** Decodes a wire float as libchrony does. */
 export function decodeFloat(word: number): number {
   let exp = word >>> COEF_BITS;
   if (exp >= 1 << (EXP_BITS - 1)) exp -= 1 << EXP_BITS;
   let coef = word & COEF_MASK;
   if (coef >= 1 << (COEF_BITS - 1)) coef -= 1 << COEF_BITS;
-  return coef * 2 ** (exp - COEF_BITS);
+  return coef * SCALE[exp - EXP_MIN]!;
 }

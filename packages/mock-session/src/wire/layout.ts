@@ -4,11 +4,22 @@
  */
 import { PROTOCOL, WIRE_TYPE_LENGTH, type FieldDef, type ResponseDef } from "@chrony/fields";
 
-/** Offset of field `index` within a field list's data. */
+const offsetCache = new WeakMap<readonly FieldDef[], Int32Array>();
+
+/** Offsets of every field within a field list's data, plus the total length at the end; computed once per list. */
+function fieldOffsets(fields: readonly FieldDef[]): Int32Array {
+  let offsets = offsetCache.get(fields);
+  if (!offsets) {
+    offsets = new Int32Array(fields.length + 1);
+    for (let i = 0; i < fields.length; i++) offsets[i + 1] = offsets[i]! + WIRE_TYPE_LENGTH[fields[i]!.wire];
+    offsetCache.set(fields, offsets);
+  }
+  return offsets;
+}
+
+/** Offset of field `index` within a field list's data (`index` = length gives the data length). */
 export function fieldOffset(fields: readonly FieldDef[], index: number): number {
-  let offset = 0;
-  for (let i = 0; i < index; i++) offset += WIRE_TYPE_LENGTH[fields[i]!.wire];
-  return offset;
+  return fieldOffsets(fields)[index]!;
 }
 
 /** Length of a whole reply of this variant (message.c `get_response_len`). */

@@ -1,0 +1,152 @@
+/** The UDP server: lifecycle, options, state changes, faults, concurrency, CLI. */
+import { execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { REPORTS } from "@chrony/fields";
+import { ChronyConfigError, normalizeState } from "@chrony/mock-session";
+import { expectedRequestLength, handleRequest, parseArguments, startMockChronyd } from "../src/index.js";
+import { chronyc } from "./chronyc.js";
+import { expectedChronyc } from "./chronyc-expected.js";
+import { request } from "./requests.js";
+import { SYNCED, UNSYNCHRONIZED } from "./states.js";
+
+const TRACKING = REPORTS.tracking.recordRequest.code;
+
+function exchange(port: number, datagrams: Uint8Array[], host = "127.0.0.1", waitMs = 2000): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
+    const replies: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve(replies);
+    }, waitMs);
+    socket.on("error", reject);
+    socket.on("message", (m) => {
+      replies.push(m);
+      if (replies.length === datagrams.length) {
+        clearTimeout(timer);
+        socket.close();
+        resolve(replies);
+      }
+    });
+    for (const d of datagrams) socket.send(d, port, host);
+  });
+}
+
+describe("startMockChronyd", () => {
+  it("binds an ephemeral loopback port and closes cleanly (idempotent)", async () => {
+    const server = await startMockChronyd();
+    expect(server.address).toBe(`127.0.0.1:${server.port}`);
+    expect(server.port).toBeGreaterThan(0);
+    const [reply] = await exchange(server.port, [request(TRACKING, 104)]);
+    expect(reply).toBeDefined();
+    await server.close();
+    await server.close();
+  });
+
+  it("binds IPv6 loopback and refuses non-loopback addresses unless allowed", async () => {
+    await using v6 = await startMockChronyd({}, { host: "::1" });
+    expect(v6.address).toBe(`[::1]:${v6.port}`);
+    await expect(startMockChronyd({}, { host: "0.0.0.0" })).rejects.toThrow(/allowNonLoopback/);
+    await expect(startMockChronyd({}, { host: "localhost" })).rejects.toThrow(/numeric/);
+    await using any = await startMockChronyd({}, { host: "0.0.0.0", allowNonLoopback: true });
+    expect(any.host).toBe("0.0.0.0");
+  });
+
+  it("validates state, updates and faults, keeping the old state on error", async () => {
+    await expect(startMockChronyd({ sources: [{ reachability: 256 }] })).rejects.toThrow(ChronyConfigError);
+    await using server = await startMockChronyd(UNSYNCHRONIZED);
+    expect(() => server.update({ tracking: { stratum: 99 } })).toThrow(/tracking.stratum/);
+    expect(server.config).toBe(UNSYNCHRONIZED);
+    expect(() => server.inject({ reply: "delay" } as never)).toThrow(/ms/);
+    expect(() => server.inject({ reply: "none", report: "bogus" } as never)).toThrow(/report/);
+  });
+
+  it("delays replies, and discards delayed replies on close", async () => {
+    await using server = await startMockChronyd(SYNCED, { faults: [{ reply: "delay", ms: 150 }] });
+    const started = performance.now();
+    const [reply] = await exchange(server.port, [request(TRACKING, 104)]);
+    expect(reply).toBeDefined();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    const late = exchange(server.port, [request(TRACKING, 104)], "127.0.0.1", 400);
+    await new Promise((r) => setTimeout(r, 50));
+    await server.close();
+    expect(await late).toHaveLength(0);
+  });
+
+  it("serves 50 concurrent UDP clients correctly", async () => {
+    await using server = await startMockChronyd(SYNCED);
+    const state = normalizeState(SYNCED);
+    const kinds = [33, 14, 15, 34, 69, 44, 54, 35, 51, 57, 67, 65];
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async (_, client) => {
+        const datagrams = Array.from({ length: 20 }, (_, i) => {
+          const command = kinds[(client + i) % kinds.length]!;
+          return request(command, expectedRequestLength(state.version, command), { sequence: client * 1000 + i, index: i % 4, address: "192.0.2.1" });
+        });
+        // Like chronyc, each client waits for a reply before its next request; the 50 run at once.
+        const replies: Buffer[] = [];
+        for (const d of datagrams) replies.push(...(await exchange(server.port, [d])));
+        const expected = new Map(datagrams.map((d) => [new DataView(d.buffer).getUint32(8), handleRequest(state, d)]));
+        const wrong = replies.filter((r) => {
+          const predicted = expected.get(r.readUInt32BE(16));
+          return !(predicted?.kind === "reply" && Buffer.from(predicted.reply).equals(r));
+        });
+        return { replies: replies.length, wrong: wrong.length };
+      }),
+    );
+    expect(results).toEqual(Array.from({ length: 50 }, () => ({ replies: 20, wrong: 0 })));
+    expect(server.stats).toMatchObject({ received: 1000, replied: 1000, dropped: 0 });
+  });
+
+  it("serves 50 concurrent chronyc processes correctly", async () => {
+    await using server = await startMockChronyd(SYNCED);
+    const reports = ["tracking", "sources", "sourcestats", "ntpdata", "selectdata"] as const;
+    const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => chronyc(server.host, server.port, ["-n", "-c", reports[i % reports.length]!], 30_000)));
+    runs.forEach((run, i) => expect(run.lines).toEqual(expectedChronyc(SYNCED, reports[i % reports.length]!)));
+  }, 60_000);
+});
+
+describe("chrony-mock-server CLI", () => {
+  it("parses its arguments", () => {
+    expect(parseArguments(["--state", "s.json", "--port", "11323", "--udp-restrictions"])).toEqual({
+      stateFile: "s.json",
+      options: { port: 11323, udpRestrictions: true },
+      help: false,
+    });
+    expect(parseArguments(["--scenario=x.json", "--host", "::1"]).options).toEqual({ host: "::1" });
+    expect(() => parseArguments(["--port", "70000"])).toThrow(/port/);
+    expect(() => parseArguments(["--frobnicate"])).toThrow(/unknown/);
+  });
+
+  it("prints where it listens, serves chronyc, and stops on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mock-server-"));
+    const file = join(dir, "state.json");
+    writeFileSync(file, JSON.stringify({ state: SYNCED, faults: [{ reply: "status", status: 13, report: "tracking" }] }));
+    // The bin runs from dist/: compile it first so the test never runs a stale build.
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    execFileSync(process.execPath, [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root });
+    const child = spawn(process.execPath, [join(root, "dist", "cli.js"), "--state", file], { stdio: ["ignore", "pipe", "pipe"] });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) resolve(out.split("\n")[0]!);
+      });
+      child.on("exit", (code) => reject(new Error(`exited ${code}`)));
+    });
+    const match = /^listening on 127\.0\.0\.1:(\d+)$/.exec(line);
+    expect(match).not.toBeNull();
+    const port = Number(match![1]);
+    expect((await chronyc("127.0.0.1", port, ["-n", "-c", "sources"])).lines).toEqual(expectedChronyc(SYNCED, "sources"));
+    expect((await chronyc("127.0.0.1", port, ["-n", "-c", "tracking"])).lines).toEqual(["513 RTC driver not running"]);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 20_000);
+});

@@ -8,7 +8,7 @@
  *
  * Facts from chrony's candm.h, pktlength.c and cmdmon.c (tags 4.0–4.8).
  */
-import { PROTOCOL, REPORTS, WIRE_TYPE_LENGTH, type ReportDef, type ResponseDef } from "@chrony/fields";
+import { PROTOCOL, REPORTS, WIRE_TYPE_LENGTH, type ReportDef } from "@chrony/fields";
 import { protocol } from "@chrony/mock-session";
 
 /** Commands and replies chronyc sends or expects that libchrony's registry does not cover (candm.h). */
@@ -83,11 +83,6 @@ function fieldsLength(fields: readonly { wire: keyof typeof WIRE_TYPE_LENGTH }[]
   return fields.reduce((sum, f) => sum + WIRE_TYPE_LENGTH[f.wire], 0);
 }
 
-/** Length of a reply variant (message.c / pktlength.c). */
-export function replyLengthOf(response: ResponseDef): number {
-  return PROTOCOL.replyHeaderLength + fieldsLength(response.fields);
-}
-
 /** `N_REQUEST_TYPES` of a chronyd version (major + minor / 100). */
 export function requestTypeCount(version: number): number {
   if (version < 4.01) return 71;
@@ -97,40 +92,20 @@ export function requestTypeCount(version: number): number {
 }
 
 /**
- * The record response variant chronyd of this version sends for a report,
- * or `null` when it lacks the report (selectdata and authdata before 4.0).
- * Mirrors mock-session's choice in `resolveRequest`.
- */
-export function servedResponse(version: number, report: ReportDef): ResponseDef | null {
-  const [v1, v2, v3, v4] = report.responses;
-  switch (report.name) {
-    case "serverstats":
-      return version < 4 ? v1! : version < 4.02 ? v2! : version < 4.04 ? v3! : v4!;
-    case "ntpdata":
-      return version < 4.06 ? v1! : v2!;
-    case "selectdata":
-    case "authdata":
-      return version < 4 ? null : v1!;
-    default:
-      return v1!;
-  }
-}
-
-/**
  * The length chronyd requires of a request (pktlength.c `PKL_CommandLength`):
  * the request's data, padded to the length of the reply this version sends.
  * 0 when this version does not know the command (`STT_INVALID`).
  */
 export function expectedRequestLength(version: number, command: number): number {
   if (command < 0 || command >= requestTypeCount(version)) return 0;
-  if (command === N_SOURCES.request.code) return Math.max(PROTOCOL.requestHeaderLength, replyLengthOf(N_SOURCES.response));
+  if (command === N_SOURCES.request.code) return Math.max(PROTOCOL.requestHeaderLength, protocol.replyLength(N_SOURCES.response));
   const report = protocol.reportOfCommand(command);
   if (report !== null && report !== "count") {
     const def = REPORTS[report] as ReportDef;
-    const response = servedResponse(version, def);
+    const response = protocol.responseFor(def, version);
     if (!response) return 0;
     const requestLength = PROTOCOL.requestHeaderLength + fieldsLength(def.recordRequest.fields);
-    return Math.max(requestLength, replyLengthOf(response));
+    return Math.max(requestLength, protocol.replyLength(response));
   }
   if (command === EXTRA_CODES.REQ_NTP_SOURCE_NAME) {
     return PROTOCOL.replyHeaderLength + PACKET.sourceNameLength;

@@ -29,5 +29,5 @@ export {
   type ServerStatusFault,
   type TruncateFault,
 } from "./faults.js";
-export { EXTRA_CODES, OPEN_COMMANDS, PACKET, expectedRequestLength, isOpenCommand, replyLengthOf, requestTypeCount, servedResponse } from "./commands.js";
+export { EXTRA_CODES, OPEN_COMMANDS, PACKET, expectedRequestLength, isOpenCommand, requestTypeCount } from "./commands.js";
 export { loadStateFile, parseArguments, type CliArguments } from "./cli-args.js";

@@ -1,11 +1,12 @@
 /** Checks that a reply is one chronyd could send for a request. */
 import { PROTOCOL, REPORTS, ReplyStatus, type ReportDef } from "@chrony/fields";
-import { EXTRA_CODES, PACKET, replyLengthOf } from "../src/index.js";
+import { protocol } from "@chrony/mock-session";
+import { EXTRA_CODES, PACKET } from "../src/index.js";
 
 const RECORD_LENGTHS = new Map<number, number>();
 for (const report of Object.values(REPORTS) as ReportDef[]) {
-  for (const r of report.responses) RECORD_LENGTHS.set(r.code, replyLengthOf(r));
-  if (report.countRequest) RECORD_LENGTHS.set(report.countRequest.response.code, replyLengthOf(report.countRequest.response));
+  for (const r of report.responses) RECORD_LENGTHS.set(r.code, protocol.replyLength(r));
+  if (report.countRequest) RECORD_LENGTHS.set(report.countRequest.response.code, protocol.replyLength(report.countRequest.response));
 }
 RECORD_LENGTHS.set(EXTRA_CODES.RPY_NTP_SOURCE_NAME, PROTOCOL.replyHeaderLength + PACKET.sourceNameLength);
 RECORD_LENGTHS.set(EXTRA_CODES.RPY_MANUAL_LIST2, PACKET.manualListReplyLength);

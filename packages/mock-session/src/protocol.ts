@@ -5,7 +5,8 @@
  *
  * @module
  */
-export { parseRequestHeader, resolveRequest, encodeReply, reportOfCommand, type Answer, type RequestHeader } from "./chronyd/server.js";
+export { parseRequestHeader, resolveRequest, encodeReply, reportOfCommand, responseFor, type Answer, type RequestHeader } from "./chronyd/server.js";
+export { replyLength } from "./wire/layout.js";
 export { encodeFloat, decodeFloat } from "./wire/float.js";
 export { parseIpAddress, formatAddress, type WireAddress } from "./wire/address.js";
 export type { FieldValue } from "./chronyd/records.js";

@@ -98,3 +98,30 @@ describe("replay of real libchrony 0.2 + chronyd 4.3 traces", () => {
     expect(replay(new MockChronySession(labState(records), { log: false }), calls)).toEqual([]);
   });
 });
+
+describe("defaults for a source never heard from are what chronyd 4.3 sent for one", () => {
+  it("matches server B's unreachable 127.0.0.2 in sources, sourcestats, selectdata and ntpdata", () => {
+    const traced = tracedRecords(readTrace("full-b-unix.txt"));
+    const mock = new MockChronySession({
+      // Only what is configuration, not state: its address, poll, and the server port of the lab.
+      sources: [{ address: "127.0.0.2", reachability: 0, poll: 0, ntpdata: { remotePort: 11123 } }],
+    });
+    const fd = mock.lib.chrony_open_socket("/x");
+    const out: SessionOut = [null];
+    mock.lib.chrony_init_session(out, fd);
+    const s = out[0]!;
+    for (const report of ["sources", "sourcestats", "selectdata", "ntpdata", "authdata"]) {
+      mock.lib.chrony_request_record(s, report, 0);
+      while (mock.lib.chrony_needs_response(s)) mock.lib.chrony_process_response(s);
+      const expected = traced.get(report)!.get(2)!;
+      const types = ["", "chrony_get_field_uinteger", "chrony_get_field_integer", "chrony_get_field_float", "chrony_get_field_timespec", "chrony_get_field_string"] as const;
+      for (let i = 0; i < mock.lib.chrony_get_record_number_fields(s); i++) {
+        const name = mock.lib.chrony_get_field_name(s, i)!;
+        const getter = types[mock.lib.chrony_get_field_type(s, i)]!;
+        const value = formatResult(getter, (mock.lib[getter as keyof typeof mock.lib] as (a: unknown, b: number) => unknown)(s, i));
+        const want = expected.get(name)!;
+        expect(`${report}.${name} = ${value}`).toBe(`${report}.${name} = ${getter === "chrony_get_field_float" ? String(Number(want)) : want.startsWith('"') || want.startsWith("{") ? want : want.split(" ")[0]}`);
+      }
+    }
+  });
+});

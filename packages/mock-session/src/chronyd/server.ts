@@ -81,16 +81,20 @@ export function reportOfCommand(command: number): ReportName | "count" | null {
   return (findReportByRequestCode(command)?.name as ReportName | undefined) ?? null;
 }
 
-function variantFor(report: ReportDef, state: ServerState): ResponseDef | null {
+/**
+ * The record variant chronyd of a version (major + minor / 100) sends for a
+ * report, or `null` when it lacks the report (selectdata, authdata before 4.0).
+ */
+export function responseFor(report: ReportDef, version: number): ResponseDef | null {
   const [v1, v2, v3, v4] = report.responses;
   switch (report.name) {
     case "serverstats":
-      return state.version < 4 ? v1! : state.version < 4.02 ? v2! : state.version < 4.04 ? v3! : v4!;
+      return version < 4 ? v1! : version < 4.02 ? v2! : version < 4.04 ? v3! : v4!;
     case "ntpdata":
-      return state.version < 4.06 ? v1! : v2!;
+      return version < 4.06 ? v1! : v2!;
     case "selectdata":
     case "authdata":
-      return state.version < 4 ? null : v1!;
+      return version < 4 ? null : v1!;
     default:
       return v1!;
   }
@@ -109,7 +113,7 @@ export function resolveRequest(state: ServerState, command: number, argument: Ui
   }
   const report = findReportByRequestCode(command);
   if (!report) return { kind: "status", status: ReplyStatus.INVALID };
-  const response = variantFor(report, state);
+  const response = responseFor(report, state.version);
   if (!response) return { kind: "status", status: ReplyStatus.INVALID };
   const record = (values: Readonly<Record<string, FieldValue>>): Answer => ({ kind: "record", report: report.name as ReportName, response, values });
   const view = new DataView(argument.buffer, argument.byteOffset, argument.length);

@@ -95,6 +95,15 @@ export function toTime(value: TimeValue): Time {
 
 const NEVER = 0xffffffff;
 
+/** pychrony's sourcestats defaults for a source with samples. */
+const HEARD_STATS: SourceStats = { samples: 8, runs: 3, span: 512, stdDev: 0.0001, residFreq: 0.001, skew: 0.005, offset: 0.000123456, offsetErr: 0.00001 };
+/** What chronyd 4.3 reports for a source without samples (lab trace): maximal skew and deviation. */
+const EMPTY_STATS: SourceStats = { samples: 0, runs: 0, span: 0, stdDev: 4, residFreq: 0, skew: 2000, offset: 0, offsetErr: 0 };
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** chronyd's reference ID of an address (util.c `UTI_IPToRefid`) or a reference clock's name in ASCII. */
 export function referenceIdOf(address: string): number {
   if (isIPv4(address)) return address.split(".").reduce((id, octet) => id * 256 + Number(octet), 0);
@@ -161,8 +170,13 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
       address,
     );
   }
+  const reachability = config.reachability ?? 255;
+  // A source with an empty reachability register is taken as never heard from: chronyd 4.3 reports it with no sample at all.
+  const heard = reachability !== 0;
   const selectConfig = config.selectdata ?? {};
-  const state = config.state ?? (selectConfig.state !== undefined ? sourceStateOf(selectConfig.state) : SourceState.SELECTED);
+  const state =
+    config.state ??
+    (selectConfig.state !== undefined ? sourceStateOf(selectConfig.state) : heard ? SourceState.SELECTED : SourceState.NONSELECTABLE);
   const configuredOptions = selectConfig.configuredOptions ?? 0;
   const selectState = selectConfig.state ?? defaultSelectState(state, configuredOptions);
   if (sourceStateOf(selectState) !== state) {
@@ -172,13 +186,14 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
       String.fromCharCode(selectState),
     );
   }
-  const reachability = config.reachability ?? 255;
-  const latestMeas = config.latestMeas ?? 0.000123456;
-  const latestMeasErr = config.latestMeasErr ?? 0.00001;
-  const lastSampleAgo = config.lastSampleAgo ?? 32;
+  const latestMeas = config.latestMeas ?? (heard ? 0.000123456 : 0);
+  const latestMeasErr = config.latestMeasErr ?? (heard ? 0.00001 : 0);
+  const lastSampleAgo = config.lastSampleAgo ?? (heard ? 32 : NEVER);
   const poll = config.poll ?? (isReferenceClock ? DEFAULTS.source.referenceClockPoll : DEFAULTS.source.poll);
-  const stratum = config.stratum ?? (isReferenceClock ? 0 : DEFAULTS.source.stratum);
+  const stratum = config.stratum ?? (isReferenceClock || !heard ? 0 : DEFAULTS.source.stratum);
   const unsynchronized = selectState === SelectState.NOT_SYNCHRONIZED;
+  // chronyd computes selection limits only for sources it considered.
+  const noLimits = unsynchronized || selectState === SelectState.IGNORED;
   const authConfig = config.authdata ?? {};
   const authMode = authConfig.mode ?? AuthMode.NONE;
   const authdata: AuthData = {
@@ -201,22 +216,15 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
     leapStatus,
     configuredOptions,
     effectiveOptions: selectConfig.effectiveOptions ?? configuredOptions,
-    lastSampleAgo: selectConfig.lastSampleAgo ?? lastSampleAgo,
+    // A source never sampled shows 0 here although the sources report shows "never" (lab trace, chronyd 4.3).
+    lastSampleAgo: selectConfig.lastSampleAgo ?? (heard ? lastSampleAgo : 0),
     score: selectConfig.score ?? 1,
-    lowLimit: selectConfig.lowLimit ?? (unsynchronized ? 0 : latestMeas - latestMeasErr),
-    highLimit: selectConfig.highLimit ?? (unsynchronized ? 0 : latestMeas + latestMeasErr),
+    lowLimit: selectConfig.lowLimit ?? (noLimits ? 0 : latestMeas - latestMeasErr),
+    highLimit: selectConfig.highLimit ?? (noLimits ? 0 : latestMeas + latestMeasErr),
   };
   const statsConfig = config.sourcestats ?? {};
-  const sourcestats: SourceStats = {
-    samples: statsConfig.samples ?? 8,
-    runs: statsConfig.runs ?? 3,
-    span: statsConfig.span ?? 512,
-    stdDev: statsConfig.stdDev ?? 0.0001,
-    residFreq: statsConfig.residFreq ?? 0.001,
-    skew: statsConfig.skew ?? 0.005,
-    offset: statsConfig.offset ?? 0.000123456,
-    offsetErr: statsConfig.offsetErr ?? 0.00001,
-  };
+  const statsDefaults = heard ? HEARD_STATS : EMPTY_STATS;
+  const sourcestats: SourceStats = { ...statsDefaults, ...definedOnly(statsConfig) };
   const ntpdata = isReferenceClock
     ? null
     : normalizeNtpData(config.ntpdata ?? {}, { address, mode, poll, stratum, reachability, latestMeas, authMode, leapStatus, tracking });
@@ -264,14 +272,15 @@ function normalizeNtpData(config: NtpDataConfig, source: NtpContext): NtpData {
     localAddress: config.localAddress !== undefined ? config.localAddress : heard ? (isIPv4(source.address) ? "192.0.2.2" : "2001:db8::2") : null,
     remotePort: config.remotePort ?? 123,
     leapStatus: config.leapStatus ?? (heard ? source.leapStatus : LeapStatus.NORMAL),
-    version: config.version ?? 4,
+    version: config.version ?? (heard ? 4 : 0),
     mode: config.mode ?? (heard ? (source.mode === SourceMode.PEER ? NtpMode.ACTIVE_SYMMETRIC : NtpMode.SERVER) : 0),
     stratum: config.stratum ?? (heard ? source.stratum : 0),
     poll: config.poll ?? (heard ? source.poll : 0),
     precision: config.precision ?? (heard ? -25 : 0),
     rootDelay: config.rootDelay ?? (heard ? 0.000976 : 0),
-    rootDispersion: config.rootDispersion ?? (heard ? 0.000488 : 1),
-    referenceId: config.referenceId ?? (heard ? 0x47505300 : 0),
+    rootDispersion: config.rootDispersion ?? (heard ? 0.000488 : 0),
+    // The server's own reference: a clock for stratum 1 ("GPS"), another server (192.0.2.1) above.
+    referenceId: config.referenceId ?? (heard ? (source.stratum <= 1 ? 0x47505300 : 0xc0000201) : 0),
     referenceTime: config.referenceTime !== undefined ? toTime(config.referenceTime) : heard ? source.tracking.refTime : { seconds: 0n, nanoseconds: 0 },
     offset: config.offset ?? (heard ? source.latestMeas : 0),
     peerDelay: config.peerDelay ?? (heard ? 0.000245 : 0),

@@ -23,7 +23,8 @@ export const ALLOWED_EDGES = Object.freeze({
   "@chrony/mock-session": ["@chrony/fields"],
   "@chrony/mock-server": ["@chrony/mock-session", "@chrony/fields"],
   "@chrony/scenarios": ["@chrony/mock-session", "@chrony/fields"],
-  "@chrony/test-utils": ["@chrony/bindings", "@chrony/mock-session", "@chrony/scenarios"],
+  // vitest: optional peer, imported only by the "@chrony/test-utils/vitest" entry.
+  "@chrony/test-utils": ["@chrony/bindings", "@chrony/mock-session", "@chrony/scenarios", "vitest"],
 });
 
 const RUNTIME_DEP_FIELDS = ["dependencies", "peerDependencies", "optionalDependencies"];

@@ -64,6 +64,30 @@ export interface ChronyConnectionOptions {
   readonly retries?: number;
 }
 
+/**
+ * **Testing hook.** The global symbol under which a test library (e.g.
+ * `@chrony/test-utils`' `setupChronyMock`) may register a
+ * {@link ChronyLibOverride}: `globalThis[LIB_OVERRIDE_SYMBOL] = provider`.
+ * {@link ChronyConnection.open} without a `lib` option asks it first, so code
+ * under test that opens its own connection gets a mock. `Symbol.for`, so
+ * every copy of this package in a process shares it. Production code never
+ * sets it.
+ */
+export const LIB_OVERRIDE_SYMBOL: unique symbol = Symbol.for("@chrony/bindings/lib-override");
+
+/**
+ * **Testing hook.** Called by {@link ChronyConnection.open} when no `lib`
+ * option is given, with the options it got; the `ChronyLib` it returns is
+ * used instead of the native library, `undefined` falls through to it.
+ */
+export type ChronyLibOverride = (options: ChronyConnectionOptions) => ChronyLib | undefined;
+
+/** The lib a registered {@link ChronyLibOverride} provides, if any. */
+function overrideLib(options: ChronyConnectionOptions): ChronyLib | undefined {
+  const provider = (globalThis as { [LIB_OVERRIDE_SYMBOL]?: unknown })[LIB_OVERRIDE_SYMBOL];
+  return typeof provider === "function" ? ((provider as ChronyLibOverride)(options) ?? undefined) : undefined;
+}
+
 /** The addresses tried when none is given: existing default Unix sockets, then UDP. */
 export function defaultAddresses(exists: (path: string) => boolean = existsSync): string[] {
   return [...DEFAULT_SOCKET_PATHS.filter((path) => exists(path)), ...DEFAULT_UDP_ADDRESSES];
@@ -95,6 +119,8 @@ export class ChronyConnection implements AsyncDisposable {
 
   /**
    * Loads libchrony (unless `lib` is given) and opens a session to chronyd.
+   * Without `lib`, a test override registered under {@link LIB_OVERRIDE_SYMBOL}
+   * is asked first.
    *
    * @throws {@link ChronyLibraryError} when libchrony cannot be loaded,
    *   {@link ChronyPermissionError} when chronyd's socket is not accessible,
@@ -102,7 +128,7 @@ export class ChronyConnection implements AsyncDisposable {
    */
   static async open(options: ChronyConnectionOptions = {}): Promise<ChronyConnection> {
     const policy = requestPolicy(options);
-    const lib = options.lib ?? (await loadNativeLibChrony(options.libraryPath));
+    const lib = options.lib ?? overrideLib(options) ?? (await loadNativeLibChrony(options.libraryPath));
     const addresses = options.address === undefined ? defaultAddresses() : [options.address];
     return new ChronyConnection(lib, openFirst(lib, addresses), policy);
   }

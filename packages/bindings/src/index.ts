@@ -12,7 +12,9 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_UDP_ADDRESSES,
   defaultAddresses,
+  LIB_OVERRIDE_SYMBOL,
   type ChronyConnectionOptions,
+  type ChronyLibOverride,
 } from "./connection.js";
 export {
   ChronyConnectionError,

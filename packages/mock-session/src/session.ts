@@ -19,6 +19,7 @@ import {
 import { argumentLength, encodeReply, parseRequestHeader, reportOfCommand, resolveRequest } from "./chronyd/server.js";
 import { ClientSession, type DatagramSocket } from "./libchrony/client.js";
 import {
+  fieldIndex,
   getFieldConstantName,
   getFieldFloat,
   getFieldInteger,
@@ -86,6 +87,7 @@ interface MockSocket {
 }
 
 interface SessionEntry {
+  readonly pointer: MockSessionPointer;
   readonly client: ClientSession;
   /** The report the caller asked for last: faults and the log are scoped by it. */
   report: ReportName | null;
@@ -96,7 +98,6 @@ const ERRNO = { EBADF: 9, EINVAL: 22 } as const;
 
 let instances = 0;
 
-const NO_ARGS: readonly unknown[] = [];
 
 export class MockChronySession {
   /** The libchrony C API, in pure TypeScript; pass it to `ChronyConnection.open({ lib })`. */
@@ -212,6 +213,10 @@ export class MockChronySession {
     return null;
   }
 
+  private forget(entry: SessionEntry): void {
+    this.sessions.delete(entry.pointer);
+  }
+
   private entry(s: ChronySessionHandle, fn: LibChronyFunction): SessionEntry {
     const entry = s instanceof MockSessionPointer ? this.sessions.get(s) : undefined;
     // In C this would be undefined behaviour; here it is a clear error instead of a crash.
@@ -286,143 +291,118 @@ export class MockChronySession {
     return this.sequence;
   };
 
-  private createLib(): ChronyLib {
-    /** Runs a C function: an injected result if a fault fires, else the real work; logs either. */
-    const call = <T>(fn: LibChronyFunction, args: readonly unknown[], report: ReportName | null, work: () => T, fieldName: string | null = null): T => {
-      const injected = this.active.length ? this.injected(fn, report, fieldName) : null;
-      const result = injected ? (injected.value as T) : work();
-      this.record(fn, args, result, report, injected !== null);
-      return result;
-    };
-    const sessionCall = <T>(fn: LibChronyFunction, s: ChronySessionHandle, args: readonly unknown[], work: (entry: SessionEntry) => T, field?: number): T => {
-      const entry = this.entry(s, fn);
-      if (!this.logging && this.active.length === 0) return work(entry);
-      // The field's name only matters to a fault scoped by field.
-      const fieldName = field === undefined || this.active.length === 0 ? null : resolveFieldName(entry.client.responseMsg, field);
-      return call(fn, this.logging ? [s, ...args] : NO_ARGS, entry.report, () => work(entry), fieldName);
-    };
+  /** Runs a C function: an injected result if a fault fires, else the real work; logs either. */
+  private call<T>(fn: LibChronyFunction, args: readonly unknown[], report: ReportName | null, work: () => T, fieldName: string | null = null): T {
+    const injected = this.active.length ? this.injected(fn, report, fieldName) : null;
+    const result = injected ? (injected.value as T) : work();
+    this.record(fn, args, result, report, injected !== null);
+    return result;
+  }
 
-    const lib: ChronyLib = {
-      chrony_open_socket: (address) => {
-        return call("chrony_open_socket", [address], null, () => {
-          if (address !== null && address !== "" && !address.startsWith("/") && !isInetAddress(address)) {
-            this.errno = ERRNO.EINVAL;
-            return -1;
-          }
-          const fd = this.nextFd++;
-          this.sockets.set(fd, { fd, address, inbox: [], open: true });
-          return fd;
-        });
-      },
-      chrony_close_socket: (fd) => {
-        call("chrony_close_socket", [fd], null, () => {
-          const socket = this.sockets.get(fd);
-          if (socket) {
-            socket.open = false;
-            socket.inbox.length = 0;
-            this.sockets.delete(fd);
-          }
-        });
-      },
-      chrony_get_error_string: (e) => {
-        return call("chrony_get_error_string", [e], null, () => errorString(e));
-      },
-      chrony_init_session: (out: SessionOut, fd) => {
-        return call("chrony_init_session", [out, fd], null, () => {
-          const pointer = new MockSessionPointer(this.nextSessionId++);
-          const entry: SessionEntry = {
-            client: new ClientSession(fd, this.socketFor(fd, () => entry.report), this.nextSequence),
-            report: null,
-          };
-          this.sessions.set(pointer, entry);
-          out[0] = pointer;
-          return ChronyErr.OK;
-        });
-      },
-      chrony_deinit_session: (s) => {
-        sessionCall("chrony_deinit_session", s, [], () => void this.sessions.delete(s as MockSessionPointer));
-      },
-      chrony_get_fd: (s) => {
-        return sessionCall("chrony_get_fd", s, [], (e) => e.client.fd);
-      },
-      chrony_needs_response: (s) => {
-        return sessionCall("chrony_needs_response", s, [], (e) => e.client.needsResponse);
-      },
-      chrony_process_response: (s) => {
-        return sessionCall("chrony_process_response", s, [], (e) => e.client.processResponse());
-      },
-      chrony_get_number_supported_reports: () => {
-        return call("chrony_get_number_supported_reports", [], null, () => REPORT_NAMES.length);
-      },
-      chrony_get_report_name: (report) => {
-        return call("chrony_get_report_name", [report], null, () => REPORT_NAMES[report] ?? null);
-      },
-      chrony_request_report_number_records: (s, name) => {
-        const entry = this.entry(s, "chrony_request_report_number_records");
-        entry.report = asReport(name);
-        return sessionCall("chrony_request_report_number_records", s, [name], (e) => e.client.requestReportNumberRecords(name));
-      },
-      chrony_get_report_number_records: (s) => {
-        return sessionCall("chrony_get_report_number_records", s, [], (e) => e.client.numberRecords);
-      },
-      chrony_request_record: (s, name, record) => {
-        const entry = this.entry(s, "chrony_request_record");
-        entry.report = asReport(name);
-        return sessionCall("chrony_request_record", s, [name, record], (e) => e.client.requestRecord(name, record));
-      },
-      chrony_get_record_number_fields: (s) => {
-        return sessionCall("chrony_get_record_number_fields", s, [], (e) => e.client.responseMsg.numFields);
-      },
-      chrony_get_field_name: (s, field) => {
-        return sessionCall("chrony_get_field_name", s, [field], (e) => resolveFieldName(e.client.responseMsg, field), field);
-      },
-      chrony_get_field_index: (s, name) => {
-        return sessionCall("chrony_get_field_index", s, [name], (e) => {
-          const msg = e.client.responseMsg;
-          for (let i = 0; i < msg.numFields; i++) if (resolveFieldName(msg, i) === name) return i;
-          return -1;
-        });
-      },
-      chrony_get_field_type: (s, field) => {
-        return sessionCall("chrony_get_field_type", s, [field], (e) => {
-          const wire = resolveWireType(e.client.responseMsg, field);
-          return wire === null ? ChronyFieldType.NONE : ChronyFieldType[FIELD_TYPE_OF_WIRE[wire]];
-        }, field);
-      },
-      chrony_get_field_content: (s, field) => {
-        return sessionCall("chrony_get_field_content", s, [field], (e) => ChronyFieldContent[resolveFieldContent(e.client.responseMsg, field)], field);
-      },
-      chrony_get_field_uinteger: (s, field) => {
-        return sessionCall("chrony_get_field_uinteger", s, [field], (e) => getFieldUinteger(e.client.responseMsg, field), field);
-      },
-      chrony_get_field_integer: (s, field) => {
-        return sessionCall("chrony_get_field_integer", s, [field], (e) => getFieldInteger(e.client.responseMsg, field), field);
-      },
-      chrony_get_field_float: (s, field) => {
-        return sessionCall("chrony_get_field_float", s, [field], (e) => getFieldFloat(e.client.responseMsg, field), field);
-      },
-      chrony_get_field_timespec: (s, field) => {
-        return sessionCall("chrony_get_field_timespec", s, [field], (e) => getFieldTimespec(e.client.responseMsg, field), field);
-      },
-      chrony_get_field_string: (s, field) => {
-        return sessionCall("chrony_get_field_string", s, [field], (e) => getFieldString(e.client.responseMsg, field), field);
-      },
-      chrony_get_field_constant_name: (s, field, value) => {
-        return sessionCall("chrony_get_field_constant_name", s, [field, value], (e) => getFieldConstantName(e.client.responseMsg, field, value), field);
-      },
-      waitReadable: (fd, timeoutMs) => {
+  private openSocket(address: string | null): number {
+    if (address !== null && address !== "" && !address.startsWith("/") && !isInetAddress(address)) {
+      this.errno = ERRNO.EINVAL;
+      return -1;
+    }
+    const fd = this.nextFd++;
+    this.sockets.set(fd, { fd, address, inbox: [], open: true });
+    return fd;
+  }
+
+  private closeSocket(fd: number): void {
+    const socket = this.sockets.get(fd);
+    if (!socket) return;
+    socket.open = false;
+    socket.inbox.length = 0;
+    this.sockets.delete(fd);
+  }
+
+  private initSession(out: SessionOut, fd: number): number {
+    const pointer = new MockSessionPointer(this.nextSessionId++);
+    const entry: SessionEntry = {
+      pointer,
+      client: new ClientSession(fd, this.socketFor(fd, () => entry.report), this.nextSequence),
+      report: null,
+    };
+    this.sessions.set(pointer, entry);
+    out[0] = pointer;
+    return ChronyErr.OK;
+  }
+
+  private createLib(): ChronyLib {
+    const lib = {
+      chrony_open_socket: (address: string | null) => this.call("chrony_open_socket", [address], null, () => this.openSocket(address)),
+      chrony_close_socket: (fd: number) => this.call("chrony_close_socket", [fd], null, () => this.closeSocket(fd)),
+      chrony_get_error_string: (e: number) => this.call("chrony_get_error_string", [e], null, () => errorString(e)),
+      chrony_init_session: (out: SessionOut, fd: number) => this.call("chrony_init_session", [out, fd], null, () => this.initSession(out, fd)),
+      chrony_get_number_supported_reports: () => this.call("chrony_get_number_supported_reports", [], null, () => REPORT_NAMES.length),
+      chrony_get_report_name: (report: number) => this.call("chrony_get_report_name", [report], null, () => REPORT_NAMES[report] ?? null),
+      waitReadable: (fd: number, timeoutMs: number) => {
         const socket = this.sockets.get(fd);
         // A closed or unknown fd is "readable" at once, as poll() reports POLLNVAL; the read then fails.
-        if (!socket?.open || socket.inbox.length > 0) return Promise.resolve(true);
+        if (!socket?.open || socket.inbox.length > 0) return READY;
         return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
       },
-      lastErrno: () => {
-        return this.errno;
-      },
-    };
-    return lib;
+      lastErrno: () => this.errno,
+    } as Record<string, unknown>;
+    for (const [fn, impl] of Object.entries(SESSION_FUNCTIONS) as [SessionFunction, SessionImpl][]) {
+      const fieldScoped = FIELD_ARGUMENT.has(fn);
+      lib[fn] = (s: ChronySessionHandle, a?: unknown, b?: unknown) => {
+        const entry = this.entry(s, fn);
+        if (fn === "chrony_request_report_number_records" || fn === "chrony_request_record") entry.report = asReport(a as string);
+        // The common case, no log and no faults, does no bookkeeping at all.
+        if (!this.logging && this.active.length === 0) return impl(entry, a as never, b as never, this);
+        const args = b !== undefined ? [s, a, b] : a !== undefined ? [s, a] : [s];
+        // The field's name only matters to a fault scoped by field.
+        const fieldName = fieldScoped && this.active.length ? resolveFieldName(entry.client.responseMsg, a as number) : null;
+        return this.call(fn, args, entry.report, () => impl(entry, a as never, b as never, this), fieldName);
+      };
+    }
+    return lib as unknown as ChronyLib;
   }
 }
+
+const READY = Promise.resolve(true);
+
+/** The C functions that take a session, by what they do with it. */
+type SessionImpl = (entry: SessionEntry, a: never, b: never, mock: MockChronySession) => unknown;
+const SESSION_FUNCTIONS = {
+  chrony_deinit_session: (e: SessionEntry, _a: never, _b: never, mock: MockChronySession) => mock["forget"](e),
+  chrony_get_fd: (e: SessionEntry) => e.client.fd,
+  chrony_needs_response: (e: SessionEntry) => e.client.needsResponse,
+  chrony_process_response: (e: SessionEntry) => e.client.processResponse(),
+  chrony_request_report_number_records: (e: SessionEntry, name: string) => e.client.requestReportNumberRecords(name),
+  chrony_get_report_number_records: (e: SessionEntry) => e.client.numberRecords,
+  chrony_request_record: (e: SessionEntry, name: string, record: number) => e.client.requestRecord(name, record),
+  chrony_get_record_number_fields: (e: SessionEntry) => e.client.responseMsg.numFields,
+  chrony_get_field_name: (e: SessionEntry, field: number) => resolveFieldName(e.client.responseMsg, field),
+  chrony_get_field_index: (e: SessionEntry, name: string) => fieldIndex(e.client.responseMsg, name),
+  chrony_get_field_type: (e: SessionEntry, field: number) => {
+    const wire = resolveWireType(e.client.responseMsg, field);
+    return wire === null ? ChronyFieldType.NONE : ChronyFieldType[FIELD_TYPE_OF_WIRE[wire]];
+  },
+  chrony_get_field_content: (e: SessionEntry, field: number) => ChronyFieldContent[resolveFieldContent(e.client.responseMsg, field)],
+  chrony_get_field_uinteger: (e: SessionEntry, field: number) => getFieldUinteger(e.client.responseMsg, field),
+  chrony_get_field_integer: (e: SessionEntry, field: number) => getFieldInteger(e.client.responseMsg, field),
+  chrony_get_field_float: (e: SessionEntry, field: number) => getFieldFloat(e.client.responseMsg, field),
+  chrony_get_field_timespec: (e: SessionEntry, field: number) => getFieldTimespec(e.client.responseMsg, field),
+  chrony_get_field_string: (e: SessionEntry, field: number) => getFieldString(e.client.responseMsg, field),
+  chrony_get_field_constant_name: (e: SessionEntry, field: number, value: number | bigint) => getFieldConstantName(e.client.responseMsg, field, value),
+} satisfies Partial<Record<LibChronyFunction, SessionImpl>>;
+type SessionFunction = keyof typeof SESSION_FUNCTIONS;
+
+/** Getters whose first argument is a field index, which a fault may be scoped to by the field's name. */
+const FIELD_ARGUMENT = new Set<LibChronyFunction>([
+  "chrony_get_field_name",
+  "chrony_get_field_type",
+  "chrony_get_field_content",
+  "chrony_get_field_uinteger",
+  "chrony_get_field_integer",
+  "chrony_get_field_float",
+  "chrony_get_field_timespec",
+  "chrony_get_field_string",
+  "chrony_get_field_constant_name",
+]);
 
 /** Identifies a request by what its answer depends on: the command and its index or address. */
 function replyKey(command: number, argument: Uint8Array): number | string {

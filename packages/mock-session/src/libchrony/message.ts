@@ -199,6 +199,26 @@ export function getFieldString(msg: Message, field: number): string | null {
   return formatAddress(msg.view, pos);
 }
 
+const nameIndexes = new WeakMap<readonly FieldDef[], ReadonlyMap<string, number>>();
+
+/** client.c `chrony_get_field_index`: the first field whose resolved name matches, or -1. */
+export function fieldIndex(msg: Message, name: string): number {
+  const fields = msg.fields;
+  if (!fields) return -1;
+  // The sources report's first field changes its name with the mode; everything else is fixed per field list.
+  if (fields[0]?.referenceClockForm && msg.numFields > 0 && resolveFieldName(msg, 0) === name) return 0;
+  let byName = nameIndexes.get(fields);
+  if (!byName) {
+    const map = new Map<string, number>();
+    fields.forEach((field, i) => {
+      if (!field.referenceClockForm && !map.has(field.name)) map.set(field.name, i);
+    });
+    nameIndexes.set(fields, (byName = map));
+  }
+  const index = byName.get(name);
+  return index !== undefined && index < msg.numFields ? index : -1;
+}
+
 /** Looks the value up in the field's table whatever the field's type, as libchrony does. */
 export function getFieldConstantName(msg: Message, field: number, value: number | bigint): string | null {
   if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return null;

@@ -1,0 +1,212 @@
+/**
+ * `setupChronyMock()`: makes every `ChronyConnection.open()` without a `lib`
+ * — the ones code under test makes itself — talk to a mock session, with
+ * Mock Service Worker's lifecycle (`listen` / `use` / `resetHandlers` /
+ * `close`) and per-test scopes (`run`) that keep concurrent tests apart.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { LIB_OVERRIDE_SYMBOL, type ChronyLibOverride } from "@chrony/bindings";
+import { MockChronySession, type ChronyStateConfig, type ConfigUpdate, type Fault } from "@chrony/mock-session";
+import { resolveState, type MockChronyState } from "./config.js";
+import { ChronyMockLeakError } from "./connection.js";
+import { trackLib, type OpenHandles, type TrackedLib } from "./tracked-lib.js";
+
+/**
+ * What {@link ChronyMock.use} accepts: a partial state (merged into the
+ * current one as `MockChronySession.update()` does: objects merge, arrays and
+ * `null` replace) or a fault (`faults.*` of `@chrony/mock-session`).
+ */
+export type ChronyHandler = ConfigUpdate | Fault;
+
+/** One mock session and the handles opened on it: the root scope, or one per {@link ChronyMock.run}. */
+class Scope {
+  readonly session: MockChronySession;
+  readonly tracked: TrackedLib;
+
+  constructor(config: ChronyStateConfig, handlers: readonly ChronyHandler[]) {
+    this.session = new MockChronySession(config);
+    this.tracked = trackLib(this.session.lib);
+    apply(this.session, handlers);
+  }
+}
+
+function isFault(handler: ChronyHandler): handler is Fault {
+  return typeof handler === "object" && handler !== null && ("call" in handler || "reply" in handler);
+}
+
+function apply(session: MockChronySession, handlers: readonly ChronyHandler[]): void {
+  for (const handler of handlers) {
+    if (isFault(handler)) session.inject(handler);
+    else session.update(handler);
+  }
+}
+
+type OverrideSlot = { [LIB_OVERRIDE_SYMBOL]?: ChronyLibOverride };
+
+/**
+ * A mock of chronyd for code that opens its own `ChronyConnection`. Create it
+ * with {@link setupChronyMock}; while it is listening, `ChronyConnection.open()`
+ * without a `lib` option gets the current scope's mock session.
+ *
+ * Scopes: outside {@link run} every connection shares the root session
+ * (sequential tests: `use()` in a test, `resetHandlers()` after each).
+ * Inside `run(fn)` — through `AsyncLocalStorage`, so across every `await` —
+ * connections get that run's own fresh session, and `use()`/{@link session}
+ * address it: concurrent tests never see each other's state.
+ */
+export class ChronyMock {
+  readonly #als = new AsyncLocalStorage<Scope>();
+  readonly #config: ChronyStateConfig;
+  #initialHandlers: readonly ChronyHandler[];
+  #root: Scope;
+  #provider: ChronyLibOverride | null = null;
+
+  /** Use {@link setupChronyMock}. */
+  constructor(state: MockChronyState | undefined, handlers: readonly ChronyHandler[]) {
+    this.#config = resolveState(state);
+    this.#initialHandlers = handlers;
+    this.#root = new Scope(this.#config, handlers);
+  }
+
+  /** Whether {@link listen} was called and {@link close} not since. */
+  get listening(): boolean {
+    return this.#provider !== null;
+  }
+
+  /** The mock session of the current scope (the running {@link run}'s, else the root one). */
+  get session(): MockChronySession {
+    return this.#scope().session;
+  }
+
+  /** Sockets and sessions opened through the mock in the current scope and not closed yet. */
+  get openHandles(): OpenHandles {
+    return this.#scope().tracked.open();
+  }
+
+  /**
+   * Starts intercepting: registers the override hook of `@chrony/bindings`.
+   * Idempotent. Throws if another `ChronyMock` (or anything else) already
+   * holds the hook, rather than silently replacing it.
+   */
+  listen(): void {
+    if (this.#provider) return;
+    const slot = globalThis as OverrideSlot;
+    if (slot[LIB_OVERRIDE_SYMBOL] !== undefined) {
+      throw new Error("Another chrony lib override is already installed (a second setupChronyMock() listening?); close() it first");
+    }
+    const provider: ChronyLibOverride = () => this.#scope().tracked.lib;
+    slot[LIB_OVERRIDE_SYMBOL] = provider;
+    this.#provider = provider;
+  }
+
+  /**
+   * Overrides part of the current scope's state, or injects a fault, until
+   * {@link resetHandlers}: `chrony.use({ tracking: { leapStatus: 1 } })`,
+   * `chrony.use(faults.noReply())`. Applied in order.
+   */
+  use(...handlers: ChronyHandler[]): void {
+    apply(this.#scope().session, handlers);
+  }
+
+  /**
+   * Back to the initial state and handlers: undoes every {@link use}, removes
+   * faults, clears the call log and frees handles left open in the current
+   * scope. With arguments, those become the new initial handlers (as MSW's
+   * `resetHandlers(...next)`).
+   *
+   * @returns the handles that were still open and have been freed.
+   */
+  resetHandlers(...nextHandlers: ChronyHandler[]): OpenHandles {
+    if (nextHandlers.length > 0) this.#initialHandlers = nextHandlers;
+    const scope = this.#scope();
+    const leaked = scope.tracked.release();
+    scope.session.reset(this.#config);
+    scope.session.clearFaults();
+    apply(scope.session, this.#initialHandlers);
+    scope.session.clearCalls();
+    return leaked;
+  }
+
+  /**
+   * Runs `fn` in a scope of its own: a fresh mock session with the initial
+   * state (or `state`, when given) and initial handlers, seen by every
+   * `ChronyConnection.open()` made inside `fn` — across awaits, timers and
+   * callbacks — and by {@link use} / {@link session}. When `fn` settles,
+   * every socket and session still open in the scope is freed; if `fn`
+   * succeeded but had left handles open, `run` rejects with
+   * {@link ChronyMockLeakError}; if `fn` threw, its error is rethrown.
+   */
+  run<T>(fn: (session: MockChronySession) => Promise<T> | T): Promise<T>;
+  run<T>(state: MockChronyState, fn: (session: MockChronySession) => Promise<T> | T): Promise<T>;
+  async run<T>(
+    stateOrFn: MockChronyState | ((session: MockChronySession) => Promise<T> | T),
+    maybeFn?: (session: MockChronySession) => Promise<T> | T,
+  ): Promise<T> {
+    if (!this.#provider) throw new Error("ChronyMock.run(): call listen() first (e.g. in beforeAll)");
+    const fn = typeof stateOrFn === "function" ? stateOrFn : maybeFn;
+    if (typeof fn !== "function") throw new TypeError("ChronyMock.run(state?, fn): fn must be a function");
+    const config = typeof stateOrFn === "function" ? this.#config : resolveState(stateOrFn);
+    const scope = new Scope(config, this.#initialHandlers);
+    let result: T;
+    try {
+      result = await this.#als.run(scope, () => fn(scope.session));
+    } catch (error) {
+      scope.tracked.release();
+      throw error;
+    }
+    const leaked = scope.tracked.release();
+    if (leaked.sockets !== 0 || leaked.sessions !== 0) throw new ChronyMockLeakError(leaked, "ChronyMock.run");
+    return result;
+  }
+
+  /**
+   * Stops intercepting: removes the override hook (only if it is this
+   * mock's) and frees handles left open in the root scope. Idempotent;
+   * `listen()` may be called again afterwards.
+   */
+  close(): void {
+    const slot = globalThis as OverrideSlot;
+    if (this.#provider && slot[LIB_OVERRIDE_SYMBOL] === this.#provider) delete slot[LIB_OVERRIDE_SYMBOL];
+    this.#provider = null;
+    this.#root.tracked.release();
+    this.#root = new Scope(this.#config, this.#initialHandlers);
+  }
+
+  /** {@link close}, for `using chrony = setupChronyMock(...)` after `listen()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #scope(): Scope {
+    return this.#als.getStore() ?? this.#root;
+  }
+}
+
+/**
+ * A chronyd mock for code that opens its own `ChronyConnection`, with Mock
+ * Service Worker's lifecycle:
+ *
+ * ```ts
+ * const chrony = setupChronyMock(SCENARIO_NTP_SYNCED);
+ * beforeAll(() => chrony.listen());
+ * afterEach(() => chrony.resetHandlers());
+ * afterAll(() => chrony.close());
+ *
+ * test("leap second", async () => {
+ *   chrony.use({ tracking: { leapStatus: LeapStatus.INSERT_SECOND } });
+ *   expect((await checkHealth()).verdict).toBe("warn");
+ * });
+ * ```
+ *
+ * For concurrent tests run each body in its own scope:
+ * `test.concurrent("…", () => chrony.run(async () => { chrony.use(…); … }))`
+ * (or `useChronyMock(chrony)` from `@chrony/test-utils/vitest`).
+ *
+ * @param state the initial state (default `SCENARIO_NTP_SYNCED`), a config or a preset name.
+ * @param handlers initial overrides and faults, re-applied by every reset.
+ */
+export function setupChronyMock(state?: MockChronyState, ...handlers: ChronyHandler[]): ChronyMock {
+  return new ChronyMock(state, handlers);
+}

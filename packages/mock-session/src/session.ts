@@ -67,7 +67,12 @@ export interface FaultHandle extends Disposable {
 
 /** The opaque session pointer the mock hands out. */
 class MockSessionPointer implements ChronySessionHandle {
-  constructor(readonly id: number) {}
+  /** The session behind the pointer while it lives; `null` after `chrony_deinit_session()`. */
+  entry: SessionEntry | null = null;
+  constructor(
+    readonly id: number,
+    readonly owner: MockChronySession,
+  ) {}
   toString(): string {
     return `chrony_session#${this.id}`;
   }
@@ -190,7 +195,9 @@ export class MockChronySession {
 
   /** A readable dump of the call log, for a failing test's output. */
   formatCalls(): string {
-    const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : typeof value === "object" && value !== null && !(value instanceof MockSessionPointer) ? JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) : String(value));
+    const replacer = (_: string, v: unknown) => (typeof v === "bigint" ? `${v}n` : v instanceof MockSessionPointer ? String(v) : v);
+    const show = (value: unknown) =>
+      typeof value === "object" && value !== null && !(value instanceof MockSessionPointer) ? JSON.stringify(value, replacer) : typeof value === "bigint" ? `${value}n` : typeof value === "string" ? JSON.stringify(value) : String(value);
     return this.log
       .map((c) => `${c.fn}(${c.args.map(show).join(", ")}) -> ${show(c.result)}${c.injected ? "  [injected]" : ""}`)
       .join("\n");
@@ -214,11 +221,12 @@ export class MockChronySession {
   }
 
   private forget(entry: SessionEntry): void {
+    entry.pointer.entry = null;
     this.sessions.delete(entry.pointer);
   }
 
   private entry(s: ChronySessionHandle, fn: LibChronyFunction): SessionEntry {
-    const entry = s instanceof MockSessionPointer ? this.sessions.get(s) : undefined;
+    const entry = s instanceof MockSessionPointer && s.owner === this ? s.entry : null;
     // In C this would be undefined behaviour; here it is a clear error instead of a crash.
     if (!entry) throw new TypeError(`${fn}: ${String(s)} is not a live session of this MockChronySession`);
     return entry;
@@ -256,17 +264,17 @@ export class MockChronySession {
   private answer(datagram: Uint8Array, report: ReportName | null): PendingReply | null {
     const header = parseRequestHeader(datagram);
     if (!header) return null;
-    const argument = datagram.subarray(PROTOCOL.requestHeaderLength);
-    if (!this.active.some((active) => "reply" in active.fault)) {
+    if (this.active.length === 0 || !this.active.some((active) => "reply" in active.fault)) {
       // The state is immutable until update(): identical requests get identical bodies.
-      const key = replyKey(header.command, argument);
+      const key = replyKey(header.command, datagram);
       let body = this.replies.get(key);
       if (!body) {
-        body = encodeReply(header, resolveRequest(this.server, header.command, argument));
+        body = encodeReply(header, resolveRequest(this.server, header.command, datagram.subarray(PROTOCOL.requestHeaderLength)));
         this.replies.set(key, body);
       }
       return { body, sequence: header.sequence };
     }
+    const argument = datagram.subarray(PROTOCOL.requestHeaderLength);
     let answer = resolveRequest(this.server, header.command, argument);
     const about = report ?? asReport(reportOfCommand(header.command));
     for (const active of this.active) {
@@ -318,13 +326,14 @@ export class MockChronySession {
   }
 
   private initSession(out: SessionOut, fd: number): number {
-    const pointer = new MockSessionPointer(this.nextSessionId++);
+    const pointer = new MockSessionPointer(this.nextSessionId++, this);
     const entry: SessionEntry = {
       pointer,
       client: new ClientSession(fd, this.socketFor(fd, () => entry.report), this.nextSequence),
       report: null,
     };
     this.sessions.set(pointer, entry);
+    pointer.entry = entry;
     out[0] = pointer;
     return ChronyErr.OK;
   }
@@ -347,9 +356,10 @@ export class MockChronySession {
     } as Record<string, unknown>;
     for (const [fn, impl] of Object.entries(SESSION_FUNCTIONS) as [SessionFunction, SessionImpl][]) {
       const fieldScoped = FIELD_ARGUMENT.has(fn);
+      const namesReport = fn === "chrony_request_report_number_records" || fn === "chrony_request_record";
       lib[fn] = (s: ChronySessionHandle, a?: unknown, b?: unknown) => {
         const entry = this.entry(s, fn);
-        if (fn === "chrony_request_report_number_records" || fn === "chrony_request_record") entry.report = asReport(a as string);
+        if (namesReport) entry.report = asReport(a as string);
         // The common case, no log and no faults, does no bookkeeping at all.
         if (!this.logging && this.active.length === 0) return impl(entry, a as never, b as never, this);
         const args = b !== undefined ? [s, a, b] : a !== undefined ? [s, a] : [s];
@@ -405,12 +415,13 @@ const FIELD_ARGUMENT = new Set<LibChronyFunction>([
 ]);
 
 /** Identifies a request by what its answer depends on: the command and its index or address. */
-function replyKey(command: number, argument: Uint8Array): number | string {
-  const length = Math.min(argumentLength(command), argument.length);
-  if (length === 0) return command;
-  if (length === 4) return command * 2 ** 32 + (((argument[0]! << 24) | (argument[1]! << 16) | (argument[2]! << 8) | argument[3]!) >>> 0);
+function replyKey(command: number, datagram: Uint8Array): number | string {
+  const at = PROTOCOL.requestHeaderLength;
+  const length = Math.min(argumentLength(command), datagram.length - at);
+  if (length <= 0) return command;
+  if (length === 4) return command * 2 ** 32 + (((datagram[at]! << 24) | (datagram[at + 1]! << 16) | (datagram[at + 2]! << 8) | datagram[at + 3]!) >>> 0);
   let key = `${command}:`;
-  for (let i = 0; i < length; i++) key += String.fromCharCode(argument[i]!);
+  for (let i = at; i < at + length; i++) key += String.fromCharCode(datagram[i]!);
   return key;
 }
 

@@ -20,13 +20,14 @@ export interface MockConnectionOptions extends Omit<ChronyConnectionOptions, "li
 
 /**
  * A `ChronyConnection` on a mock session: every method of the real class,
- * plus {@link session}; disposing it (`await using`) closes the connection
+ * plus `mock` (its `MockChronySession`; `session` is a private name of
+ * `ChronyConnection`); disposing it (`await using`) closes the connection
  * and then throws a {@link ChronyMockLeakError} if the mock still has open
  * sockets or sessions.
  */
 export type MockedChronyConnection = ChronyConnection & {
   /** The mock session behind the connection: `update()`, `inject()`, `calls`, `openHandles`. */
-  readonly session: MockChronySession;
+  readonly mock: MockChronySession;
 };
 
 /** Thrown when a mock session still has open sockets or sessions after the code using it finished. */
@@ -59,7 +60,7 @@ export function assertNoOpenHandles(session: MockChronySession, where = "assertN
  * ```ts
  * await using chrony = await patchedChronyConnection(SCENARIO_LEAP_INSERT);
  * expect((await chrony.getTracking()).isLeapPending()).toBe(true);
- * chrony.session.inject(faults.noReply());
+ * chrony.mock.inject(faults.noReply());
  * ```
  */
 export async function patchedChronyConnection(
@@ -72,7 +73,7 @@ export async function patchedChronyConnection(
   const connection = await ChronyConnection.open({ address: MOCK_ADDRESS, ...connectionOptions, lib: session.lib });
   const close = connection.close.bind(connection);
   Object.defineProperties(connection, {
-    session: { value: session, enumerable: false },
+    mock: { value: session, enumerable: false },
     [Symbol.asyncDispose]: {
       value: async () => {
         await close();
@@ -101,7 +102,7 @@ export async function withMockChrony<T>(
   const connection = await patchedChronyConnection(state, options);
   let result: T;
   try {
-    result = await fn(connection, connection.session);
+    result = await fn(connection, connection.mock);
   } catch (error) {
     await connection.close();
     throw error;

@@ -5,6 +5,7 @@
  * libchrony would show it.
  */
 import {
+  AddressFamily,
   CONSTANT_SETS,
   ChronyErr,
   PROTOCOL,
@@ -21,7 +22,9 @@ import {
 } from "@chrony/fields";
 import { formatAddress, writeAddress, type WireAddress } from "../wire/address.js";
 import { decodeFloat } from "../wire/float.js";
-import { HEADER, fieldOffset, replyLength } from "../wire/layout.js";
+import { HEADER, fieldOffset, fieldOffsets, replyLength } from "../wire/layout.js";
+
+const NO_OFFSETS = new Int32Array(1);
 
 /** A request or response buffer (message.h `Message`). */
 export class Message {
@@ -30,6 +33,8 @@ export class Message {
   len = 0;
   numFields = 0;
   fields: readonly FieldDef[] | null = null;
+  /** Where each field starts, for the current field list (getters run often; computed once per list). */
+  offsets: Int32Array = NO_OFFSETS;
 
   /** libchrony memset()s the whole buffer; bytes past `len` are always zero here, so clearing up to it is the same. */
   clear(): void {
@@ -37,6 +42,7 @@ export class Message {
     this.len = 0;
     this.numFields = 0;
     this.fields = null;
+    this.offsets = NO_OFFSETS;
   }
 
   get isReply(): boolean {
@@ -61,6 +67,7 @@ export function formatRequest(
   msg.view.setUint16(HEADER.command, request.code);
   msg.view.setUint32(HEADER.requestSequence, sequence >>> 0);
   msg.fields = request.fields;
+  msg.offsets = fieldOffsets(request.fields);
   const dataEnd = PROTOCOL.requestHeaderLength + fieldOffset(request.fields, request.fields.length);
   if (argument && "index" in argument) msg.view.setUint32(PROTOCOL.requestHeaderLength, argument.index >>> 0);
   if (argument && "address" in argument) writeAddress(msg.view, PROTOCOL.requestHeaderLength, argument.address);
@@ -88,6 +95,7 @@ export function isResponseValid(request: Message, response: Message): boolean {
 export function processResponse(msg: Message, expected: readonly ResponseDef[]): ChronyErr {
   msg.numFields = 0;
   msg.fields = null;
+  msg.offsets = NO_OFFSETS;
   const error = errorOfStatus(msg.view.getUint16(HEADER.replyStatus));
   if (error !== ChronyErr.OK) return error;
   const code = msg.view.getUint16(HEADER.attemptOrReply);
@@ -95,6 +103,7 @@ export function processResponse(msg: Message, expected: readonly ResponseDef[]):
   if (!response) return ChronyErr.NEW_SERVER;
   if (msg.len < replyLength(response)) return ChronyErr.INVALID_RESPONSE;
   msg.fields = response.fields;
+  msg.offsets = fieldOffsets(response.fields);
   msg.numFields = response.fields.length;
   return ChronyErr.OK;
 }
@@ -102,7 +111,7 @@ export function processResponse(msg: Message, expected: readonly ResponseDef[]):
 /** Where a field starts, or -1 (message.c `get_field_position`). */
 function fieldPosition(msg: Message, field: number): number {
   if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return -1;
-  return (msg.isReply ? PROTOCOL.replyHeaderLength : PROTOCOL.requestHeaderLength) + fieldOffset(msg.fields, field);
+  return (msg.isReply ? PROTOCOL.replyHeaderLength : PROTOCOL.requestHeaderLength) + msg.offsets[field]!;
 }
 
 const SOURCES_FIELDS = REPORTS.sources.responses[0].fields;
@@ -136,7 +145,7 @@ export function resolveFieldContent(msg: Message, field: number): ChronyFieldCon
   const def = msg.fields[field]!;
   const content = isReferenceClockId(msg, field) ? def.referenceClockForm!.content : def.content;
   // An unspecified address has no content (e.g. a reference clock's sourcestats address).
-  if (content === "ADDRESS" && getFieldString(msg, field) === null) return "NONE";
+  if (content === "ADDRESS" && msg.view.getUint16(fieldPosition(msg, field) + 16) === AddressFamily.UNSPEC) return "NONE";
   return content;
 }
 

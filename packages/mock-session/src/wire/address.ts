@@ -68,7 +68,7 @@ export function formatAddress(view: DataView, offset: number): string | null {
     case AddressFamily.UNSPEC:
       return null;
     case AddressFamily.INET4:
-      return [0, 1, 2, 3].map((i) => view.getUint8(offset + i)).join(".");
+      return `${view.getUint8(offset)}.${view.getUint8(offset + 1)}.${view.getUint8(offset + 2)}.${view.getUint8(offset + 3)}`;
     case AddressFamily.INET6:
       return formatIPv6(view, offset);
     case AddressFamily.ID:

@@ -7,7 +7,7 @@ import { PROTOCOL, WIRE_TYPE_LENGTH, type FieldDef, type ResponseDef } from "@ch
 const offsetCache = new WeakMap<readonly FieldDef[], Int32Array>();
 
 /** Offsets of every field within a field list's data, plus the total length at the end; computed once per list. */
-function fieldOffsets(fields: readonly FieldDef[]): Int32Array {
+export function fieldOffsets(fields: readonly FieldDef[]): Int32Array {
   let offsets = offsetCache.get(fields);
   if (!offsets) {
     offsets = new Int32Array(fields.length + 1);

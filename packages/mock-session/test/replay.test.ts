@@ -91,6 +91,12 @@ describe("replay of real libchrony 0.2 + chronyd 4.3 traces", () => {
     expect(replay(new MockChronySession(stateB, { log: false }), calls)).toEqual([]);
   });
 
+  it("client C: an IPv6 source, a symmetric-key source with trust, a noselect source (full-c-unix.txt)", () => {
+    const calls = readTrace("full-c-unix.txt");
+    expect(calls.length).toBeGreaterThan(2000);
+    expect(replay(new MockChronySession(labState(tracedRecords(calls)), { log: false }), calls)).toEqual([]);
+  });
+
   it("server A: local reference, no sources, smoothing off (full-a-unix.txt)", () => {
     const calls = readTrace("full-a-unix.txt");
     const records = tracedRecords(calls);

@@ -1,0 +1,96 @@
+import { ChronyErr, LeapStatus } from "@chrony/fields";
+import { ChronyConnection, ChronyPermissionError, ChronyTimeoutError, TrackingStatus } from "@chrony/bindings";
+import { SCENARIO_GPS_REFCLOCK, SCENARIO_LEAP_INSERT } from "@chrony/scenarios";
+import { describe, expect, it } from "vitest";
+import { ChronyMockLeakError, faults, MockChronySession, patchedChronyConnection, withMockChrony } from "../src/index.js";
+
+describe("patchedChronyConnection", () => {
+  it("is a real ChronyConnection on SCENARIO_NTP_SYNCED by default", async () => {
+    await using chrony = await patchedChronyConnection();
+    expect(chrony).toBeInstanceOf(ChronyConnection);
+    const tracking = await chrony.getTracking();
+    expect(tracking).toBeInstanceOf(TrackingStatus);
+    expect(tracking.referenceIp).toBe("192.168.1.100");
+    expect(tracking.stratum).toBe(2);
+    expect(chrony.mock).toBeInstanceOf(MockChronySession);
+    expect(chrony.mock.openHandles).toEqual({ sockets: 1, sessions: 1 });
+  });
+
+  it("takes a config, a preset name or a session", async () => {
+    await using a = await patchedChronyConnection(SCENARIO_GPS_REFCLOCK);
+    expect((await a.getTracking()).referenceIdName).toBe("GPS");
+    await using b = await patchedChronyConnection("leap-insert");
+    expect((await b.getTracking()).isLeapPending()).toBe(true);
+    const session = new MockChronySession(SCENARIO_LEAP_INSERT);
+    await using c = await patchedChronyConnection(session);
+    expect(c.mock).toBe(session);
+    await expect(patchedChronyConnection("no-such-preset" as never)).rejects.toThrow(/Unknown scenario "no-such-preset"/);
+  });
+
+  it("exposes the session for updates and faults between calls", async () => {
+    await using chrony = await patchedChronyConnection(undefined, { timeoutMs: 20, retries: 0 });
+    chrony.mock.update({ tracking: { leapStatus: LeapStatus.DELETE_SECOND } });
+    expect((await chrony.getTracking()).leapStatus).toBe(LeapStatus.DELETE_SECOND);
+    const fault = chrony.mock.inject(faults.noReply({ report: "sources" }));
+    await expect(chrony.getSources()).rejects.toBeInstanceOf(ChronyTimeoutError);
+    fault.dispose();
+    expect(await chrony.getSources()).toHaveLength(1);
+  });
+
+  it("starts with faults from the options", async () => {
+    await expect(patchedChronyConnection(undefined, { faults: [faults.permissionDenied()] })).rejects.toBeInstanceOf(ChronyPermissionError);
+    await using chrony = await patchedChronyConnection(undefined, { faults: [faults.status(2, { report: "tracking" })] });
+    await expect(chrony.getTracking()).rejects.toMatchObject({ code: ChronyErr.UNAUTHORIZED });
+  });
+
+  it("dispose closes the connection and leaves no open handles", async () => {
+    let session: MockChronySession;
+    {
+      await using chrony = await patchedChronyConnection();
+      session = chrony.mock;
+      await chrony.getSources();
+    }
+    expect(session.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+
+  it("dispose throws ChronyMockLeakError when something else left a handle open on the mock", async () => {
+    const chrony = await patchedChronyConnection();
+    const other = await ChronyConnection.open({ lib: chrony.mock.lib, address: "127.0.0.1" });
+    await expect(chrony[Symbol.asyncDispose]()).rejects.toBeInstanceOf(ChronyMockLeakError);
+    await other.close();
+    await expect(chrony[Symbol.asyncDispose]()).resolves.toBeUndefined();
+  });
+});
+
+describe("withMockChrony", () => {
+  it("passes the connection and session, returns the result, closes", async () => {
+    let seen: MockChronySession | undefined;
+    const stratum = await withMockChrony(SCENARIO_GPS_REFCLOCK, async (conn, session) => {
+      seen = session;
+      return (await conn.getTracking()).stratum;
+    });
+    expect(stratum).toBe(1);
+    expect(seen!.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+
+  it("closes and rethrows when the body throws", async () => {
+    let seen: MockChronySession | undefined;
+    const boom = new Error("boom");
+    await expect(
+      withMockChrony(undefined, async (conn, session) => {
+        seen = session;
+        await conn.getTracking();
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(seen!.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+
+  it("fails a body that leaves a connection of its own open", async () => {
+    await expect(
+      withMockChrony(undefined, async (_conn, session) => {
+        await ChronyConnection.open({ lib: session.lib, address: "127.0.0.1" });
+      }),
+    ).rejects.toThrow(ChronyMockLeakError);
+  });
+});

@@ -1,0 +1,174 @@
+import { LeapStatus } from "@chrony/fields";
+import { ChronyConnection, ChronyDataError, ChronyTimeoutError, LIB_OVERRIDE_SYMBOL } from "@chrony/bindings";
+import { SCENARIO_GPS_REFCLOCK, SCENARIO_NTP_SYNCED } from "@chrony/scenarios";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ChronyMockLeakError, faults, setupChronyMock, type MockChronySession } from "../src/index.js";
+
+const hook = () => (globalThis as Record<symbol, unknown>)[LIB_OVERRIDE_SYMBOL];
+
+/** The code under test: opens its own connection, never sees a lib. */
+async function leapOf(): Promise<number> {
+  await using connection = await ChronyConnection.open({ timeoutMs: 20, retries: 0 });
+  return (await connection.getTracking()).leapStatus;
+}
+
+describe("MSW-style lifecycle", () => {
+  const chrony = setupChronyMock(SCENARIO_NTP_SYNCED);
+  beforeAll(() => chrony.listen());
+  afterEach(() => {
+    chrony.resetHandlers();
+  });
+  afterAll(() => chrony.close());
+
+  it("serves the initial state to connections the code opens itself", async () => {
+    expect(chrony.listening).toBe(true);
+    expect(await leapOf()).toBe(LeapStatus.NORMAL);
+  });
+
+  it("use() overrides part of the state for one test", async () => {
+    chrony.use({ tracking: { leapStatus: LeapStatus.INSERT_SECOND } });
+    expect(await leapOf()).toBe(LeapStatus.INSERT_SECOND);
+  });
+
+  it("resetHandlers() undid the previous test's override", async () => {
+    expect(await leapOf()).toBe(LeapStatus.NORMAL);
+  });
+
+  it("use() injects faults", async () => {
+    chrony.use(faults.noReply());
+    await expect(leapOf()).rejects.toBeInstanceOf(ChronyTimeoutError);
+    chrony.resetHandlers();
+    chrony.use(faults.field("tracking", "leap status", 7));
+    await expect(leapOf()).rejects.toMatchObject({ name: "ChronyDataError", field: "leapStatus" });
+  });
+
+  it("the session's call log shows what the code did", async () => {
+    await leapOf();
+    expect(chrony.session.calls.some((c) => c.fn === "chrony_request_record" && c.report === "tracking")).toBe(true);
+    expect(chrony.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+
+  it("resetHandlers(...next) replaces the initial handlers", async () => {
+    chrony.resetHandlers({ tracking: { leapStatus: LeapStatus.DELETE_SECOND } });
+    expect(await leapOf()).toBe(LeapStatus.DELETE_SECOND);
+    chrony.use({ tracking: { leapStatus: LeapStatus.INSERT_SECOND } });
+    chrony.resetHandlers();
+    expect(await leapOf()).toBe(LeapStatus.DELETE_SECOND);
+  });
+
+  it("resetHandlers() frees handles a test left open, and says how many", async () => {
+    chrony.resetHandlers({});
+    await ChronyConnection.open({});
+    expect(chrony.openHandles).toEqual({ sockets: 1, sessions: 1 });
+    expect(chrony.resetHandlers()).toEqual({ sockets: 1, sessions: 1 });
+    expect(chrony.session.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+});
+
+describe("install / uninstall", () => {
+  it("registers the bindings hook on listen() and removes it on close()", async () => {
+    expect(hook()).toBeUndefined();
+    const chrony = setupChronyMock("gps-refclock");
+    expect(hook()).toBeUndefined();
+    chrony.listen();
+    chrony.listen(); // idempotent
+    expect(typeof hook()).toBe("function");
+    await using conn = await ChronyConnection.open();
+    expect((await conn.getTracking()).referenceIdName).toBe("GPS");
+    await conn.close();
+    chrony.close();
+    chrony.close(); // idempotent
+    expect(hook()).toBeUndefined();
+    expect(chrony.listening).toBe(false);
+  });
+
+  it("refuses to replace another mock's hook, and never removes it", () => {
+    const a = setupChronyMock();
+    const b = setupChronyMock();
+    a.listen();
+    try {
+      expect(() => b.listen()).toThrow(/already installed/);
+      b.close();
+      expect(typeof hook()).toBe("function");
+    } finally {
+      a.close();
+    }
+    expect(hook()).toBeUndefined();
+  });
+
+  it("works with `using` and initial handlers", async () => {
+    {
+      using chrony = setupChronyMock(SCENARIO_GPS_REFCLOCK, { tracking: { stratum: 5 } });
+      chrony.listen();
+      await using conn = await ChronyConnection.open();
+      expect((await conn.getTracking()).stratum).toBe(5);
+    }
+    expect(hook()).toBeUndefined();
+  });
+
+  it("run() needs listen() first", async () => {
+    await expect(setupChronyMock().run(async () => 1)).rejects.toThrow(/listen\(\) first/);
+  });
+
+  it("close() uninstalls even after a test body threw mid-connection", async () => {
+    const chrony = setupChronyMock();
+    chrony.listen();
+    try {
+      await ChronyConnection.open();
+      throw new Error("test body failed");
+    } catch {
+      // the test runner would report this
+    } finally {
+      chrony.close();
+    }
+    expect(hook()).toBeUndefined();
+    expect(chrony.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+});
+
+describe("run(): one scope per test", () => {
+  const chrony = setupChronyMock();
+  beforeAll(() => chrony.listen());
+  afterAll(() => chrony.close());
+
+  it("gives the body a fresh session with the state given, returns its result", async () => {
+    const stratum = await chrony.run("gps-refclock", async (session) => {
+      expect(chrony.session).toBe(session);
+      await using conn = await ChronyConnection.open();
+      return (await conn.getTracking()).stratum;
+    });
+    expect(stratum).toBe(1);
+  });
+
+  it("use() inside a scope does not touch the root scope", async () => {
+    await chrony.run(async () => {
+      chrony.use({ tracking: { leapStatus: LeapStatus.INSERT_SECOND } });
+      expect(await leapOf()).toBe(LeapStatus.INSERT_SECOND);
+    });
+    expect(await leapOf()).toBe(LeapStatus.NORMAL);
+  });
+
+  it("a throwing body leaves no open handles and its error comes through", async () => {
+    let session: MockChronySession | undefined;
+    const failure = chrony.run(async (s) => {
+      session = s;
+      await ChronyConnection.open(); // never closed
+      const conn = await ChronyConnection.open();
+      await conn.getTracking();
+      throw new ChronyDataError("simulated failure in the test body", { field: "offset" });
+    });
+    await expect(failure).rejects.toThrow("simulated failure in the test body");
+    expect(session!.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+
+  it("a passing body that leaked fails with ChronyMockLeakError (and the handles are freed)", async () => {
+    let session: MockChronySession | undefined;
+    const leak = chrony.run(async (s) => {
+      session = s;
+      await ChronyConnection.open();
+    });
+    await expect(leak).rejects.toBeInstanceOf(ChronyMockLeakError);
+    await expect(leak).rejects.toMatchObject({ openHandles: { sockets: 1, sessions: 1 } });
+    expect(session!.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+});

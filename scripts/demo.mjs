@@ -29,7 +29,7 @@ try {
   chrony.close();
 }
 
-const seconds = (v) => (v === null ? "-" : Math.abs(v) >= 0.1 ? `${v.toFixed(3)} s` : Math.abs(v) >= 1e-4 ? `${(v * 1e3).toFixed(3)} ms` : `${(v * 1e6).toFixed(3)} µs`);
+const seconds = (v) => (v === null ? "-" : v === 0 ? "0" : Math.abs(v) >= 0.1 ? `${v.toFixed(3)} s` : Math.abs(v) >= 1e-4 ? `${(v * 1e3).toFixed(3)} ms` : `${(v * 1e6).toFixed(3)} µs`);
 const mark = { ok: "✔ ok", warn: "▲ warn", critical: "✗ critical" };
 const table = rows.map(({ name, report: { verdict, reasons, values: v } }) => [
   name,

@@ -10,6 +10,7 @@ const steps = [
   ["packages: turbo run build typecheck lint test", "turbo", ["run", "build", "typecheck", "lint", "test", "--continue"]],
   ["pack check: publint + attw (scripts/check-pack.mjs)", "node", ["scripts/check-pack.mjs"]],
   ["README examples (scripts/check-readme.mjs)", "node", ["scripts/check-readme.mjs"]],
+  ["isolated install from tarballs (scripts/check-isolated-install.mjs)", "node", ["scripts/check-isolated-install.mjs"]],
 ];
 
 const results = [];

@@ -350,7 +350,8 @@ export class MockChronySession {
         const socket = this.sockets.get(fd);
         // A closed or unknown fd is "readable" at once, as poll() reports POLLNVAL; the read then fails.
         if (!socket?.open || socket.inbox.length > 0) return READY;
-        return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
+        // Not unref()'d: like poll() on a real socket, a pending wait keeps the process alive until its timeout.
+        return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false));
       },
       lastErrno: () => this.errno,
     } as Record<string, unknown>;

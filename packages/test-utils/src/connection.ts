@@ -7,7 +7,7 @@
 import { ChronyConnection, type ChronyConnectionOptions } from "@chrony/bindings";
 import type { Fault, MockChronySession } from "@chrony/mock-session";
 import { toSession, type MockChronyState } from "./config.js";
-import type { OpenHandles } from "./tracked-lib.js";
+import { trackLib, type OpenHandles } from "./tracked-lib.js";
 
 /** The address a mocked connection opens unless told otherwise (any address works on the mock). */
 export const MOCK_ADDRESS = "/run/chrony/chronyd.sock";
@@ -70,7 +70,7 @@ export async function patchedChronyConnection(
   const { faults = [], ...connectionOptions } = options;
   const session = toSession(state);
   for (const fault of faults) session.inject(fault);
-  const connection = await ChronyConnection.open({ address: MOCK_ADDRESS, ...connectionOptions, lib: session.lib });
+  const connection = await ChronyConnection.open({ address: MOCK_ADDRESS, ...connectionOptions, lib: trackLib(session.lib).lib });
   const close = connection.close.bind(connection);
   Object.defineProperties(connection, {
     mock: { value: session, enumerable: false },

@@ -25,7 +25,11 @@ class Scope {
   readonly session: MockChronySession;
   readonly tracked: TrackedLib;
 
-  constructor(config: ChronyStateConfig, handlers: readonly ChronyHandler[]) {
+  constructor(
+    /** The state this scope starts from and resets to. */
+    readonly config: ChronyStateConfig,
+    handlers: readonly ChronyHandler[],
+  ) {
     this.session = new MockChronySession(config);
     this.tracked = trackLib(this.session.lib);
     apply(this.session, handlers);
@@ -113,7 +117,7 @@ export class ChronyMock {
   /**
    * Back to the initial state and handlers: undoes every {@link use}, removes
    * faults, clears the call log and frees handles left open in the current
-   * scope. With arguments, those become the new initial handlers (as MSW's
+   * scope (inside {@link run}: back to the state the run started with). With arguments, those become the new initial handlers (as MSW's
    * `resetHandlers(...next)`).
    *
    * @returns the handles that were still open and have been freed.
@@ -122,7 +126,7 @@ export class ChronyMock {
     if (nextHandlers.length > 0) this.#initialHandlers = nextHandlers;
     const scope = this.#scope();
     const leaked = scope.tracked.release();
-    scope.session.reset(this.#config);
+    scope.session.reset(scope.config);
     scope.session.clearFaults();
     apply(scope.session, this.#initialHandlers);
     scope.session.clearCalls();

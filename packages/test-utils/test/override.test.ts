@@ -148,6 +148,14 @@ describe("run(): one scope per test", () => {
     expect(await leapOf()).toBe(LeapStatus.NORMAL);
   });
 
+  it("resetHandlers() inside run() goes back to the run's own state", async () => {
+    await chrony.run("gps-refclock", async (session) => {
+      chrony.use({ tracking: { stratum: 9 } });
+      chrony.resetHandlers();
+      expect(session.currentConfig.tracking?.stratum).toBe(1);
+    });
+  });
+
   it("a throwing body leaves no open handles and its error comes through", async () => {
     let session: MockChronySession | undefined;
     const failure = chrony.run(async (s) => {

@@ -1,0 +1,99 @@
+// Every preset of @chrony/scenarios through the health check, which opens its own
+// ChronyConnection: the scoped override of @chrony/test-utils gives each
+// (concurrent) test its own mock session.
+import { SCENARIOS, type ScenarioName } from "@chrony/scenarios";
+import { setupChronyMock } from "@chrony/test-utils";
+import { useChronyMock } from "@chrony/test-utils/vitest";
+import { describe, expect, test } from "vitest";
+import { checkHealth, type Verdict } from "../src/index.js";
+
+/** The expected verdict of every preset, and a reason it must give (none for ok). */
+const EXPECTED: Record<ScenarioName, { verdict: Verdict; because?: RegExp }> = {
+  "ntp-synced": { verdict: "ok" },
+  unsync: { verdict: "critical", because: /not synchronized/ },
+  "leap-insert": { verdict: "warn", because: /leap second pending: insert second/ },
+  "leap-delete": { verdict: "warn", because: /leap second pending: delete second/ },
+  "gps-refclock": { verdict: "ok" },
+  "pps-refclock": { verdict: "ok" },
+  "rtc-available": { verdict: "warn", because: /RTC drifting -107\.623 ppm/ },
+  "rtc-unavailable": { verdict: "ok" },
+  "multi-source": { verdict: "warn", because: /1 of 5 source\(s\) unreachable; 1 falseticker/ },
+  falseticker: { verdict: "warn", because: /1 falseticker/ },
+  "no-majority": { verdict: "critical", because: /not synchronized.*0 selectable source\(s\)/ },
+  "all-unreachable": { verdict: "critical", because: /none of the 3 source\(s\) is reachable/ },
+  "source-added": { verdict: "warn", because: /1 of 3 source\(s\) unreachable/ },
+  jittery: { verdict: "warn", because: /2 source\(s\) too jittery/ },
+  "local-reference": { verdict: "warn", because: /local clock only/ },
+  "peer-mode": { verdict: "ok" },
+  "ipv6-sources": { verdict: "ok" },
+  "nts-authenticated": { verdict: "ok" },
+  "large-offset": { verdict: "critical", because: /offset 12\.346 s beyond 1\.000 s/ },
+  "frequency-drift": { verdict: "warn", because: /skew 4\.567 ppm/ },
+  "smoothing-active": { verdict: "ok" },
+  "busy-server": { verdict: "ok" },
+  "many-sources": { verdict: "warn", because: /4 of 64 source\(s\) unreachable; 2 falseticker\(s\); 1 source\(s\) too jittery/ },
+  "stratum-1": { verdict: "ok" },
+  "stratum-max": { verdict: "warn", because: /stratum 15/ },
+};
+
+describe("checkHealth over every preset", () => {
+  const chrony = useChronyMock(setupChronyMock());
+
+  test("the table covers exactly the presets", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(Object.keys(SCENARIOS).sort());
+  });
+
+  for (const [name, info] of Object.entries(SCENARIOS) as [ScenarioName, (typeof SCENARIOS)[ScenarioName]][]) {
+    const expected = EXPECTED[name];
+    test.concurrent(`${name}: ${expected.verdict} (${info.description})`, async ({ expect }) => {
+      chrony.session.reset(info.config);
+      const report = await checkHealth();
+      expect(report.verdict, report.reasons.join("; ")).toBe(expected.verdict);
+      if (expected.because) expect(report.reasons.join("; ")).toMatch(expected.because);
+      else expect(report.reasons).toEqual([]);
+      expect(report.values.error).toBeNull();
+      expect(report.values.stratum).toBe(chrony.session.state.tracking.stratum);
+      expect(chrony.openHandles).toEqual({ sockets: 0, sessions: 0 });
+    });
+  }
+});
+
+describe("values", () => {
+  const chrony = useChronyMock(setupChronyMock("ntp-synced"));
+
+  test("root distance is rootDelay/2 + rootDispersion + |offset|", async () => {
+    chrony.use({ tracking: { rootDelay: 0.02, rootDispersion: 0.005, offset: -0.001 } });
+    const { values, verdict } = await checkHealth();
+    expect(values.rootDistance).toBeCloseTo(0.016, 6);
+    expect(verdict).toBe("ok");
+  });
+
+  test("root distance beyond the limits: warn, then critical", async () => {
+    chrony.use({ tracking: { rootDispersion: 0.3 } });
+    expect((await checkHealth()).reasons).toEqual([expect.stringMatching(/^root distance 0\.300 s beyond 0\.100 s$/)]);
+    chrony.use({ tracking: { rootDispersion: 2 } });
+    expect((await checkHealth()).verdict).toBe("critical");
+  });
+
+  test("offset beyond the warn limit; custom thresholds", async () => {
+    chrony.use({ tracking: { offset: 0.08 } });
+    expect((await checkHealth()).reasons).toContain("offset 80.000 ms beyond 50.000 ms");
+    expect((await checkHealth({ thresholds: { offsetWarn: 0.1 } })).verdict).toBe("ok");
+  });
+
+  test("the values of a synced host", async () => {
+    const { values } = await checkHealth();
+    expect(values).toMatchObject({
+      synchronized: true,
+      reference: "192.168.1.100",
+      stratum: 2,
+      leap: "normal",
+      sources: 1,
+      reachableSources: 1,
+      selectableSources: 1,
+      falsetickers: 0,
+      rtcDriftPpm: null,
+      error: null,
+    });
+  });
+});

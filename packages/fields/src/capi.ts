@@ -52,7 +52,12 @@ export interface LibChrony {
   chrony_request_report_number_records(s: ChronySessionHandle, report_name: string): number;
   /** The number of records from the last count request. */
   chrony_get_report_number_records(s: ChronySessionHandle): number;
-  /** Asks for one record of a report. */
+  /**
+   * Asks for one record of a report. libchrony keeps the `report_name`
+   * pointer and reads it again in a later `chrony_process_response()` (for
+   * ntpdata and authdata), so a native binding must pass memory that outlives
+   * the call.
+   */
   chrony_request_record(s: ChronySessionHandle, report_name: string, record: number): number;
   /** How many fields the last record has. */
   chrony_get_record_number_fields(s: ChronySessionHandle): number;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LibChrony } from "@chrony/fields";
+import { isReportName, type LibChrony } from "@chrony/fields";
 import type { IKoffiLib } from "koffi";
 import { importKoffi } from "./koffi.js";
 
@@ -22,6 +22,25 @@ function declareTypes(koffi: Koffi) {
 }
 
 let types: ReturnType<typeof declareTypes> | undefined;
+
+/**
+ * libchrony keeps the `report_name` pointer it is given and reads it again
+ * in a later `chrony_process_response()` (client.c `follow_report`, for
+ * ntpdata and authdata). A string koffi converts for one call is gone by
+ * then, so report names go over as NUL-terminated buffers that live as long
+ * as the process: one per name, ten at most for the names libchrony knows.
+ */
+const reportNames = new Map<string, Buffer>();
+
+function persistentReportName(name: string): Buffer {
+  let buffer = reportNames.get(name);
+  if (!buffer) {
+    buffer = Buffer.from(`${name}\0`, "utf8");
+    // Unknown names are refused at once and never kept by libchrony: no need to keep them either.
+    if (isReportName(name)) reportNames.set(name, buffer);
+  }
+  return buffer;
+}
 
 /** Binds every libchrony function of a loaded library; throws when one is missing. */
 export async function bindLibChrony(library: IKoffiLib): Promise<LibChrony> {
@@ -42,9 +61,9 @@ export async function bindLibChrony(library: IKoffiLib): Promise<LibChrony> {
     chrony_process_response: bind("chrony_process_response", "int", [session]),
     chrony_get_number_supported_reports: bind("chrony_get_number_supported_reports", "int", []),
     chrony_get_report_name: bind("chrony_get_report_name", "const char *", ["int"]),
-    chrony_request_report_number_records: bind("chrony_request_report_number_records", "int", [session, "const char *"]),
+    chrony_request_report_number_records: keepName(bind("chrony_request_report_number_records", "int", [session, "const uint8_t *"])),
     chrony_get_report_number_records: bind("chrony_get_report_number_records", "int", [session]),
-    chrony_request_record: bind("chrony_request_record", "int", [session, "const char *", "int"]),
+    chrony_request_record: keepName(bind("chrony_request_record", "int", [session, "const uint8_t *", "int"])),
     chrony_get_record_number_fields: bind("chrony_get_record_number_fields", "int", [session]),
     chrony_get_field_name: bind("chrony_get_field_name", "const char *", [session, "int"]),
     chrony_get_field_index: bind("chrony_get_field_index", "int", [session, "const char *"]),
@@ -58,4 +77,8 @@ export async function bindLibChrony(library: IKoffiLib): Promise<LibChrony> {
     chrony_get_field_constant_name: bind("chrony_get_field_constant_name", "const char *", [session, "int", "uint64_t"]),
   };
   return functions as unknown as LibChrony;
+
+  function keepName(call: (...values: unknown[]) => unknown) {
+    return (s: unknown, name: unknown, ...rest: unknown[]) => call(s, persistentReportName(String(name)), ...rest);
+  }
 }

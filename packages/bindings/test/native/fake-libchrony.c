@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -143,6 +144,10 @@ typedef struct {
 	const Field *record; /* current record's fields, NULL after a count */
 	int num_fields;
 	int num_records;
+	/* libchrony keeps the caller's report_name pointer and reads it again in
+	   chrony_process_response() (client.c follow_report); so does this fake. */
+	const char *requested_name;
+	char requested_copy[32];
 } chrony_session;
 
 int chrony_open_socket(const char *address) {
@@ -225,6 +230,9 @@ int chrony_process_response(chrony_session *s) {
 	if (recv(s->fd, &byte, 1, 0) != 1)
 		return 6;
 	s->pending = false;
+	/* A name that changed under the pointer is what libchrony would find unknown. */
+	if (s->requested_name && strcmp(s->requested_name, s->requested_copy) != 0)
+		return 3;
 	return s->status;
 }
 
@@ -259,6 +267,8 @@ int chrony_request_record(chrony_session *s, const char *report_name, int record
 		return 3;
 	if (record < 0 || record >= report->records)
 		return send_request(s, 11);
+	s->requested_name = report_name;
+	snprintf(s->requested_copy, sizeof (s->requested_copy), "%s", report_name);
 	s->report = report;
 	s->num_fields = report->status ? 0 : report->fields;
 	s->record = report->data ? report->data + record * report->fields : NULL;

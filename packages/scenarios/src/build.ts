@@ -176,6 +176,11 @@ export function ntpSource(s: HeardSource): SourceConfig {
     totalHwTx: 0,
     totalHwRx: 0,
   };
+  return { ...heardRecords(s, mode), ntpdata, authdata: auth };
+}
+
+/** What every heard source (NTP or reference clock) reports in sources, sourcestats and selectdata. */
+function heardRecords(s: Omit<HeardSource, "mode" | "auth" | "upstreamRefId">, mode: SourceMode): SourceConfig {
   return {
     address: s.address,
     mode,
@@ -191,29 +196,12 @@ export function ntpSource(s: HeardSource): SourceConfig {
     referenceId: referenceIdOf(s.address),
     sourcestats: stats(s),
     selectdata: selectdata(s),
-    ntpdata,
-    authdata: auth,
   };
 }
 
 /** A reference clock (refclock SHM/PPS/PHC), which has no ntpdata or authdata. */
 export function refclockSource(s: Omit<HeardSource, "stratum" | "mode" | "auth" | "upstreamRefId">): SourceConfig {
-  return {
-    address: s.address,
-    mode: SourceMode.REFERENCE_CLOCK,
-    poll: s.poll,
-    stratum: 0,
-    state: sourceStateOf(s.select),
-    flags: 0,
-    reachability: s.reachability ?? 255,
-    lastSampleAgo: s.lastSampleAgo,
-    origLatestMeas: r(s.offset * 1.05),
-    latestMeas: r(s.offset),
-    latestMeasErr: r(s.error),
-    referenceId: referenceIdOf(s.address),
-    sourcestats: stats({ ...s, stratum: 0 }),
-    selectdata: selectdata({ ...s, stratum: 0 }),
-  };
+  return heardRecords({ ...s, stratum: 0 }, SourceMode.REFERENCE_CLOCK);
 }
 
 /**

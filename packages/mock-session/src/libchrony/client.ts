@@ -3,8 +3,9 @@
  * states, the same follow-up request for address-argument reports, the same
  * answers to calls out of order.
  */
-import { ChronyErr, REPORTS, REPORT_NAMES, isReportName, type ReportDef, type ResponseDef } from "@chrony/fields";
-import type { WireAddress } from "../wire/address.js";
+import { ChronyErr, PROTOCOL, REPORTS, isReportName, type ReportDef, type ResponseDef } from "@chrony/fields";
+import { ADDRESS_LENGTH, type WireAddress } from "../wire/address.js";
+import { fieldOffset } from "../wire/layout.js";
 import {
   Message,
   formatRequest,
@@ -15,8 +16,6 @@ import {
   processResponse,
   type RequestArgument,
 } from "./message.js";
-import { ADDRESS_LENGTH } from "../wire/address.js";
-import { PROTOCOL } from "@chrony/fields";
 
 /** The datagram socket a session talks through. */
 export interface DatagramSocket {
@@ -34,6 +33,8 @@ const enum State {
 }
 
 const SOURCESTATS = REPORTS.sourcestats as ReportDef;
+/** libchrony copies the address from the sourcestats reply's second field (client.c `get_field_position(…, 1)`). */
+const SOURCESTATS_ADDRESS_POSITION = PROTOCOL.replyHeaderLength + fieldOffset(SOURCESTATS.responses[0]!.fields, 1);
 
 /** One libchrony session (client.c `struct chrony_session_t`). */
 export class ClientSession {
@@ -116,8 +117,7 @@ export class ClientSession {
             response.numFields = 0;
             return ChronyErr.OK;
           }
-          const start = PROTOCOL.replyHeaderLength + 4;
-          argument = { address: addressAt(response.bytes, start) };
+          argument = { address: addressAt(response.bytes, SOURCESTATS_ADDRESS_POSITION) };
           break;
         }
         case "index":
@@ -151,6 +151,3 @@ function addressAt(bytes: Uint8Array, start: number): WireAddress {
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, ADDRESS_LENGTH);
   return { family: view.getUint16(16) as WireAddress["family"], bytes: bytes.slice(start, start + 16) };
 }
-
-/** Report names in libchrony's order, for `chrony_get_report_name()`. */
-export const SUPPORTED_REPORTS: readonly string[] = REPORT_NAMES;

@@ -37,6 +37,7 @@ export { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioInfo, type Scen
 export { loadScenario } from "./load.js";
 export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "./json.js";
 export { CHRONY_STATE_SCHEMA, CHRONY_STATE_SCHEMA_ID, buildChronyStateSchema, type JsonSchema } from "./schema.js";
-export { STATE_SPEC, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./spec.js";
+/** The rule table of a state config lives in `@chrony/mock-session`; re-exported for the schema's users. */
+export { STATE_SPEC, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "@chrony/mock-session";
 export { deepFreeze, isDeepFrozen, type DeepReadonly } from "./freeze.js";
 export { renderJsonFiles, SCHEMA_FILE, INDEX_FILE } from "./files.js";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ChronyStateConfig } from "@chrony/mock-session";
-import { STATE_SPEC, type ObjectShape, type ValueSpec } from "./spec.js";
+import { STATE_SPEC, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { STATE_SPEC, type AnyConstantSet, type ObjectShape, type ValueSpec } from "./spec.js";
+import { STATE_SPEC, type AnyConstantSet, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
 
 /** A JSON Schema document or subschema (plain JSON data). */
 export type JsonSchema = { readonly [key: string]: unknown };

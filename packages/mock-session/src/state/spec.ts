@@ -1,11 +1,10 @@
 /**
- * The shape of a {@link ChronyStateConfig} as data: one table, from which the
- * JSON Schema, the JSON encoding of 64-bit values and the presets'
- * completeness check are all derived, so that they cannot drift apart. The
- * rules mirror `@chrony/mock-session`'s `validateConfig` (its tests check
- * both accept and reject the same values), and the `Shape<T>` typing makes
- * the table fail to compile when mock-session's config interfaces gain or
- * lose a key.
+ * The shape of a {@link ChronyStateConfig} as data: one table of every key,
+ * its rule and what it means. `validateConfig` interprets it, and other
+ * tools derive from it (`@chrony/scenarios` builds its JSON Schema and JSON
+ * encoding from it), so the rules cannot drift apart. The `Shape<T>` typing
+ * makes the table fail to compile when a config interface gains or loses a
+ * key.
  *
  * @module
  */
@@ -35,7 +34,7 @@ import type {
   SourceConfig,
   SourceStatsConfig,
   TrackingConfig,
-} from "@chrony/mock-session";
+} from "./config.js";
 
 /** A libchrony constant set (enum or flags), as `@chrony/fields` exports them. */
 export type AnyConstantSet = ConstantSet<Readonly<Record<string, number>>>;
@@ -97,7 +96,7 @@ const INVALID: ChronyConstant = { value: 0, name: "invalid" };
 /** Seconds "ago"; 4294967295 means never. */
 const AGO = UINT32;
 
-/** Most sources a config may list: mock-session's `MAX_SOURCES`. */
+/** Most sources a config may list. chronyd's table is bounded by memory, not a constant; this keeps replies and tests sane. */
 export const MAX_SOURCES = 1024;
 
 const TRACKING: Shape<TrackingConfig> = {
@@ -260,9 +259,5 @@ const STATE: Shape<ChronyStateConfig> = {
   serverstats: f(object("ServerStats", SERVERSTATS), "The serverstats report (64-bit counters)."),
 };
 
-/**
- * The whole state config as a table: the root object's rule. Everything this
- * package derives about the shape of a state (JSON Schema, JSON encoding,
- * completeness) walks this one value.
- */
+/** The whole state config as a table: the root object's rule. */
 export const STATE_SPEC = Object.freeze({ kind: "object", name: "ChronyState", shape: STATE, nullable: false }) satisfies ValueSpec;

@@ -6,7 +6,7 @@
  * Same scoping as `@chrony/mock-session`'s faults (`report`, `nth`, `times`).
  */
 import { isReportName, type ReportName } from "@chrony/fields";
-import { ChronyConfigError } from "@chrony/mock-session";
+import { ChronyConfigError, FaultOccurrences } from "@chrony/mock-session";
 
 /** What a request is about, for scoping: a report, `"count"` (REQ_N_SOURCES), `"sourcename"` (REQ_NTP_SOURCE_NAME). */
 export type RequestTopic = ReportName | "count" | "sourcename";
@@ -162,25 +162,22 @@ export function validateServerFault(fault: ServerFault, path = "fault"): ServerF
 
 /** A fault in force, with its own count of matching requests. */
 export class ActiveServerFault {
-  private matched = 0;
-  private applied = 0;
+  private readonly occurrences: FaultOccurrences;
 
-  constructor(readonly fault: ServerFault) {}
+  constructor(readonly fault: ServerFault) {
+    this.occurrences = new FaultOccurrences(fault.nth, fault.times);
+  }
 
   /** How many times the fault has fired. */
   get fired(): number {
-    return this.applied;
+    return this.occurrences.fired;
   }
 
   /** Counts a request in scope and tells whether the fault fires for it. */
   fires(topic: RequestTopic | null, command: number): boolean {
-    const { report, command: onlyCommand, nth, times = nth === undefined ? Infinity : 1 } = this.fault;
+    const { report, command: onlyCommand } = this.fault;
     if (report !== undefined && report !== topic) return false;
     if (onlyCommand !== undefined && onlyCommand !== command) return false;
-    if (this.applied >= times) return false;
-    this.matched++;
-    if (nth !== undefined && this.matched < nth) return false;
-    this.applied++;
-    return true;
+    return this.occurrences.next();
   }
 }

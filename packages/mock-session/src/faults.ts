@@ -67,21 +67,49 @@ export const faults = {
   }),
 } as const;
 
-/** A fault in force, with its own count of matching calls. */
-export class ActiveFault {
+/**
+ * Counts the calls a fault's scope matches and says which ones it fires on:
+ * every one, only the `nth`, and at most `times` (default: unlimited, or once
+ * with `nth`). Shared by every front end that injects faults.
+ */
+export class FaultOccurrences {
   private matched = 0;
   private applied = 0;
+  private readonly times: number;
 
-  constructor(readonly fault: Fault) {}
+  constructor(
+    private readonly nth: number | undefined,
+    times?: number,
+  ) {
+    this.times = times ?? (nth === undefined ? Infinity : 1);
+  }
+
+  /** How many times the fault has fired. */
+  get fired(): number {
+    return this.applied;
+  }
+
+  /** Counts one call in scope; `true` when the fault fires on it. */
+  next(): boolean {
+    if (this.applied >= this.times) return false;
+    this.matched++;
+    if (this.nth !== undefined && this.matched < this.nth) return false;
+    this.applied++;
+    return true;
+  }
+}
+
+/** A fault in force, with its own count of matching calls. */
+export class ActiveFault {
+  private readonly occurrences: FaultOccurrences;
+
+  constructor(readonly fault: Fault) {
+    this.occurrences = new FaultOccurrences(fault.nth, fault.times);
+  }
 
   /** Counts a call in scope and tells whether the fault fires for it. */
   fires(report: ReportName | null): boolean {
-    const { report: only, nth, times = nth === undefined ? Infinity : 1 } = this.fault;
-    if (only !== undefined && only !== report) return false;
-    if (this.applied >= times) return false;
-    this.matched++;
-    if (nth !== undefined && this.matched < nth) return false;
-    this.applied++;
-    return true;
+    if (this.fault.report !== undefined && this.fault.report !== report) return false;
+    return this.occurrences.next();
   }
 }

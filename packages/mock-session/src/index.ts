@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { MockChronySession, type CallRecord, type FaultHandle, type MockChronySessionOptions } from "./session.js";
-export { faults, type Fault, type FaultScope, type CallFault, type NoReplyFault, type StatusFault, type FieldFault } from "./faults.js";
+export { faults, FaultOccurrences, type Fault, type FaultScope, type CallFault, type NoReplyFault, type StatusFault, type FieldFault } from "./faults.js";
 export type * from "./state/config.js";
 export type { ConfigUpdate } from "./state/merge.js";
 export { ChronyConfigError } from "./state/errors.js";

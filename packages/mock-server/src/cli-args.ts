@@ -2,26 +2,29 @@
  * Argument parsing and state loading of the `chrony-mock-server` CLI, kept
  * apart from the process plumbing so that tests can call them.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { ChronyStateConfig } from "@chrony/mock-session";
 import type { ServerFault } from "./faults.js";
 import type { MockChronydOptions } from "./server.js";
 
 /** What the command line asks for. */
 export interface CliArguments {
-  /** The JSON file to serve (`--state` or `--scenario`), or `null` for the default state `{}`. */
+  /** The JSON file to serve (`--state`, or `--scenario` resolved to a file), or `null` for the default state `{}`. */
   readonly stateFile: string | null;
   readonly options: MockChronydOptions;
   readonly help: boolean;
 }
 
 /** The CLI's usage text. */
-export const USAGE = `Usage: chrony-mock-server [--state FILE | --scenario FILE] [options]
+export const USAGE = `Usage: chrony-mock-server [--state FILE | --scenario NAME|FILE] [options]
 
 Serves chronyd's command protocol over UDP from a ChronyStateConfig (JSON).
 
   --state FILE              JSON file: a ChronyStateConfig, or { "state": ..., "faults": [...] }
-  --scenario FILE           same as --state (scenario presets by name are not built in yet)
+  --scenario NAME|FILE      a preset of @chrony/scenarios by name (e.g. gps-refclock; needs
+                            @chrony/scenarios installed where you run this), or a JSON file
   --port N                  UDP port (default 0: an ephemeral port)
   --host ADDR               address to bind (default 127.0.0.1; ::1 for IPv6)
   --allow-non-loopback      allow --host to be a non-loopback address
@@ -48,7 +51,7 @@ export function parseArguments(argv: readonly string[]): CliArguments {
       case "--state":
       case "--scenario":
         if (stateFile !== null) throw new Error("give only one of --state and --scenario");
-        stateFile = value();
+        stateFile = flag === "--scenario" ? scenarioFile(value()) : value();
         break;
       case "--port": {
         const text = value();
@@ -81,6 +84,27 @@ export function parseArguments(argv: readonly string[]): CliArguments {
 }
 
 /**
+ * The file of a scenario: the value itself when it is a file, else the JSON
+ * that `@chrony/scenarios` publishes for that preset name (`json/<name>.json`),
+ * found from the working directory. Those files are the presets' published
+ * form for tools in any language; this package does not depend on scenarios.
+ */
+export function scenarioFile(value: string, from = process.cwd()): string {
+  if (existsSync(value) || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) return value;
+  const require = createRequire(join(from, "package.json"));
+  let index: string;
+  try {
+    index = require.resolve("@chrony/scenarios/json/index.json");
+  } catch {
+    throw new Error(`--scenario ${value}: preset names come from @chrony/scenarios, which is not installed in ${from} (npm i -D @chrony/scenarios), or pass a JSON file`);
+  }
+  const presets = JSON.parse(readFileSync(index, "utf8")) as { name: string; file: string }[];
+  const preset = presets.find((p) => p.name === value);
+  if (!preset) throw new Error(`--scenario ${value}: no such preset; @chrony/scenarios has ${presets.map((p) => p.name).join(", ")}`);
+  return join(index, "..", preset.file);
+}
+
+/**
  * Reads a state file: a `ChronyStateConfig`, or `{ "state": ChronyStateConfig, "faults": ServerFault[] }`.
  * Validation happens when the server takes the state.
  */
@@ -89,7 +113,7 @@ export function loadStateFile(path: string): { state: ChronyStateConfig; faults:
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message} (scenario presets by name are not available yet: pass a JSON file)`);
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
   let json: unknown;
   try {
@@ -98,7 +122,8 @@ export function loadStateFile(path: string): { state: ChronyStateConfig; faults:
     throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`${path}: expected a JSON object`);
-  const record = json as Record<string, unknown>;
+  // "$schema" points editors at the JSON Schema (scenario files carry it); it is not state.
+  const { $schema: _schema, ...record } = json as Record<string, unknown>;
   if ("state" in record) {
     const extra = Object.keys(record).filter((k) => k !== "state" && k !== "faults");
     if (extra.length) throw new Error(`${path}: unknown key ${extra[0]} next to "state" (allowed: state, faults)`);

@@ -30,4 +30,4 @@ export {
   type TruncateFault,
 } from "./faults.js";
 export { EXTRA_CODES, OPEN_COMMANDS, PACKET, expectedRequestLength, isOpenCommand, requestTypeCount } from "./commands.js";
-export { loadStateFile, parseArguments, type CliArguments } from "./cli-args.js";
+export { loadStateFile, parseArguments, scenarioFile, type CliArguments } from "./cli-args.js";

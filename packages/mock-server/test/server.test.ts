@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { REPORTS } from "@chrony/fields";
 import { ChronyConfigError, normalizeState } from "@chrony/mock-session";
-import { expectedRequestLength, handleRequest, parseArguments, startMockChronyd } from "../src/index.js";
+import { expectedRequestLength, handleRequest, loadStateFile, parseArguments, scenarioFile, startMockChronyd } from "../src/index.js";
 import { chronyc } from "./chronyc.js";
 import { expectedChronyc } from "./chronyc-expected.js";
 import { request } from "./requests.js";
@@ -115,6 +115,27 @@ describe("startMockChronyd", () => {
   }, 90_000);
 });
 
+let built = false;
+
+/** Compiles dist/ once per run, so tests that run the CLI as a process never use a stale build; returns the package root. */
+function buildDist(): string {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  if (!built) execFileSync(process.execPath, [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root });
+  built = true;
+  return root;
+}
+
+/** `scenarioFile("gps-refclock", dir)` resolved as a user's process would, without pnpm's NODE_PATH. */
+function scenarioFileWithoutNodePath(dir: string): string {
+  const cli = join(buildDist(), "dist", "cli-args.js");
+  const script = `import(${JSON.stringify(cli)}).then((m) => m.scenarioFile("gps-refclock", ${JSON.stringify(dir)}))`;
+  try {
+    return execFileSync(process.execPath, ["-e", script], { cwd: dir, env: { ...process.env, NODE_PATH: "" }, encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    throw new Error(String((error as { stderr?: string }).stderr ?? error));
+  }
+}
+
 describe("chrony-mock-server CLI", () => {
   it("parses its arguments", () => {
     expect(parseArguments(["--state", "s.json", "--port", "11323", "--udp-restrictions"])).toEqual({
@@ -127,13 +148,32 @@ describe("chrony-mock-server CLI", () => {
     expect(() => parseArguments(["--frobnicate"])).toThrow(/unknown/);
   });
 
+  it("serves a preset of @chrony/scenarios by name (--scenario gps-refclock)", async () => {
+    // The workspace root has @chrony/scenarios installed, as a user's project would.
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const file = scenarioFile("gps-refclock", root);
+    expect(file).toMatch(/json[/\\]gps-refclock\.json$/);
+    await using server = await startMockChronyd(loadStateFile(file).state);
+    const { lines } = await chronyc(server.host, server.port, ["-n", "-c", "tracking"]);
+    expect(lines[0]?.split(",")[0]).toBe("47505300");
+    expect(() => scenarioFile("gps-refclok", root)).toThrow(/no such preset; @chrony\/scenarios has ntp-synced, unsync/);
+    // Outside a project with @chrony/scenarios (and without the NODE_PATH pnpm's runners set), the name is explained.
+    const outside = mkdtempSync(join(tmpdir(), "no-scenarios-"));
+    let message = "";
+    try {
+      scenarioFileWithoutNodePath(outside);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/npm i -D @chrony\/scenarios/);
+    expect(scenarioFile("./state.json", root)).toBe("./state.json");
+  });
+
   it("prints where it listens, serves chronyc, and stops on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mock-server-"));
     const file = join(dir, "state.json");
     writeFileSync(file, JSON.stringify({ state: SYNCED, faults: [{ reply: "status", status: 13, report: "tracking" }] }));
-    // The bin runs from dist/: compile it first so the test never runs a stale build.
-    const root = fileURLToPath(new URL("..", import.meta.url));
-    execFileSync(process.execPath, [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root });
+    const root = buildDist();
     const child = spawn(process.execPath, [join(root, "dist", "cli.js"), "--state", file], { stdio: ["ignore", "pipe", "pipe"] });
     const line = await new Promise<string>((resolve, reject) => {
       let out = "";

@@ -402,18 +402,10 @@ const SESSION_FUNCTIONS = {
 } satisfies Partial<Record<LibChronyFunction, SessionImpl>>;
 type SessionFunction = keyof typeof SESSION_FUNCTIONS;
 
-/** Getters whose first argument is a field index, which a fault may be scoped to by the field's name. */
-const FIELD_ARGUMENT = new Set<LibChronyFunction>([
-  "chrony_get_field_name",
-  "chrony_get_field_type",
-  "chrony_get_field_content",
-  "chrony_get_field_uinteger",
-  "chrony_get_field_integer",
-  "chrony_get_field_float",
-  "chrony_get_field_timespec",
-  "chrony_get_field_string",
-  "chrony_get_field_constant_name",
-]);
+/** Getters whose first argument is a field index (every `chrony_get_field_*` but the lookup by name), which a fault may scope by the field's name. */
+const FIELD_ARGUMENT = new Set<LibChronyFunction>(
+  Object.keys(SESSION_FUNCTIONS).filter((fn) => fn.startsWith("chrony_get_field_") && fn !== "chrony_get_field_index") as LibChronyFunction[],
+);
 
 /** Identifies a request by what its answer depends on: the command and its index or address. */
 function replyKey(command: number, datagram: Uint8Array): number | string {

@@ -19,9 +19,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 /** Allowed runtime edges, per package. Keep in sync with README.md's graph. */
 export const ALLOWED_EDGES = Object.freeze({
   "@chrony/fields": [],
-  "@chrony/bindings": ["@chrony/fields", "koffi"],
-  "@chrony/mock-session": ["@chrony/fields"],
-  "@chrony/mock-server": ["@chrony/mock-session", "@chrony/fields"],
+  "@chrony/bindings": ["@chrony/fields", "@chrony/protocol", "koffi"],
+  "@chrony/protocol": ["@chrony/fields"],
+  "@chrony/mock-session": ["@chrony/protocol", "@chrony/fields"],
+  "@chrony/mock-server": ["@chrony/mock-session", "@chrony/protocol", "@chrony/fields"],
   "@chrony/scenarios": ["@chrony/mock-session", "@chrony/fields"],
   // vitest: optional peer, imported only by the "@chrony/test-utils/vitest" entry.
   "@chrony/test-utils": ["@chrony/bindings", "@chrony/mock-session", "@chrony/scenarios", "vitest"],

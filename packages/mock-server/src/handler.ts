@@ -7,8 +7,21 @@
  * requests chronyc sends itself. Nothing a request carries changes the state.
  */
 import { PROTOCOL, ReplyStatus } from "@chrony/fields";
-import { protocol, type ServerState } from "@chrony/mock-session";
-import { EXTRA_CODES, OPEN_COMMANDS, PACKET, expectedRequestLength, requestTypeCount } from "./commands.js";
+import { resolveRequest, type Answer, type ServerState } from "@chrony/mock-session";
+import {
+  EXTRA_CODES,
+  HEADER,
+  OPEN_COMMANDS,
+  PACKET,
+  encodeReply,
+  expectedRequestLength,
+  parseIpAddress,
+  parseRequestHeader,
+  reportOfCommand,
+  requestTypeCount,
+  sameWireAddress,
+  type RequestHeader,
+} from "@chrony/protocol";
 import type { ActiveServerFault, RequestTopic } from "./faults.js";
 
 /** How the front end treats requests. */
@@ -57,37 +70,33 @@ export type Outcome =
       readonly delayMs: number;
     };
 
-const HEADER = { packetType: 1, res1: 2, res2: 3, sequence: 16 } as const;
-
 /** What a command is about, for fault scoping and logs. */
 export function topicOfCommand(command: number): RequestTopic | null {
   if (command === EXTRA_CODES.REQ_NTP_SOURCE_NAME) return "sourcename";
-  return protocol.reportOfCommand(command);
+  return reportOfCommand(command);
 }
 
-function statusAnswer(status: number): protocol.Answer {
+function statusAnswer(status: number): Answer {
   return { kind: "status", status };
 }
 
-function rawReply(header: protocol.RequestHeader, replyCode: number, length: number, fill?: (view: DataView) => void): Uint8Array {
-  const bytes = protocol.encodeReply(header, statusAnswer(ReplyStatus.SUCCESS));
+function rawReply(header: RequestHeader, replyCode: number, length: number, fill?: (view: DataView) => void): Uint8Array {
+  const bytes = encodeReply(header, statusAnswer(ReplyStatus.SUCCESS));
   const out = new Uint8Array(length);
   out.set(bytes);
   const view = new DataView(out.buffer);
-  view.setUint16(6, replyCode);
+  view.setUint16(HEADER.attemptOrReply, replyCode);
   fill?.(view);
   return out;
 }
 
 function sameAddress(text: string, argument: Uint8Array): boolean {
-  const wire = protocol.parseIpAddress(text);
-  if (!wire) return false;
-  const family = (argument[16]! << 8) | argument[17]!;
-  return wire.family === family && wire.bytes.every((b, i) => b === argument[i]);
+  const wire = parseIpAddress(text);
+  return wire !== null && sameWireAddress(wire, argument);
 }
 
 /** chronyd's `REQ_NTP_SOURCE_NAME`: the name an NTP source was configured with; reference clocks have none. */
-function sourceNameReply(state: ServerState, header: protocol.RequestHeader, argument: Uint8Array): Uint8Array | number {
+function sourceNameReply(state: ServerState, header: RequestHeader, argument: Uint8Array): Uint8Array | number {
   const source = state.sources.find((s) => !s.isReferenceClock && sameAddress(s.address, argument));
   if (!source) return ReplyStatus.NOSUCHSOURCE;
   const name = new TextEncoder().encode(source.address).subarray(0, PACKET.sourceNameLength);
@@ -96,7 +105,7 @@ function sourceNameReply(state: ServerState, header: protocol.RequestHeader, arg
   });
 }
 
-function withFieldFaults(answer: protocol.Answer, faults: readonly ActiveServerFault[]): protocol.Answer {
+function withFieldFaults(answer: Answer, faults: readonly ActiveServerFault[]): Answer {
   if (answer.kind !== "record" || faults.length === 0) return answer;
   const values = { ...answer.values };
   for (const { fault } of faults) if (fault.reply === "field") values[fault.field] = fault.value;
@@ -116,16 +125,16 @@ export function handleRequest(
 ): Outcome {
   const length = datagram.length;
   if (length < PROTOCOL.replyHeaderLength || length > PACKET.maxRequestLength) return { kind: "drop", reason: "length", command: null };
-  if (datagram[HEADER.packetType] !== PROTOCOL.requestType || datagram[HEADER.res1] !== 0 || datagram[HEADER.res2] !== 0) {
+  if (datagram[HEADER.packetType] !== PROTOCOL.requestType || datagram[HEADER.reserved] !== 0 || datagram[HEADER.reserved + 1] !== 0) {
     return { kind: "drop", reason: "header", command: null };
   }
-  const header = protocol.parseRequestHeader(datagram)!;
+  const header = parseRequestHeader(datagram)!;
   const command = header.command;
   const topic = topicOfCommand(command);
   const firing = faults.filter((f) => f.fires(topic, command));
   const argument = datagram.subarray(PROTOCOL.requestHeaderLength);
 
-  let answer: protocol.Answer | Uint8Array;
+  let answer: Answer | Uint8Array;
   if (header.version !== PROTOCOL.version) {
     if (header.version < PACKET.mismatchCompatVersion) return { kind: "drop", reason: "version", command };
     answer = statusAnswer(ReplyStatus.BADPKTVERSION);
@@ -154,14 +163,14 @@ export function handleRequest(
     }
   }
   if (drop) return { kind: "drop", reason: "fault", command };
-  let reply = answer instanceof Uint8Array ? answer : protocol.encodeReply(header, withFieldFaults(answer, firing));
+  let reply = answer instanceof Uint8Array ? answer : encodeReply(header, withFieldFaults(answer, firing));
   // chronyd never sends a reply longer than the request (transmit_reply()).
   if (reply.length > length) return { kind: "drop", reason: "amplification", command };
   for (const { fault } of firing) {
     if (fault.reply === "sequence") {
       reply = reply.slice();
       const view = new DataView(reply.buffer, reply.byteOffset, reply.length);
-      view.setUint32(HEADER.sequence, (view.getUint32(HEADER.sequence) ^ (fault.xor ?? 1)) >>> 0);
+      view.setUint32(HEADER.replySequence, (view.getUint32(HEADER.replySequence) ^ (fault.xor ?? 1)) >>> 0);
     } else if (fault.reply === "truncate") {
       reply = reply.slice(0, fault.length);
     } else if (fault.reply === "oversize") {
@@ -175,17 +184,17 @@ export function handleRequest(
 
 function dispatch(
   state: ServerState,
-  header: protocol.RequestHeader,
+  header: RequestHeader,
   argument: Uint8Array,
   topic: RequestTopic | null,
   options: HandlerOptions,
-): protocol.Answer | Uint8Array {
+): Answer | Uint8Array {
   const command = header.command;
   if (topic === "sourcename") {
     const reply = sourceNameReply(state, header, argument);
     return typeof reply === "number" ? statusAnswer(reply) : reply;
   }
-  if (topic !== null) return protocol.resolveRequest(state, command, argument);
+  if (topic !== null) return resolveRequest(state, command, argument);
   switch (command) {
     case EXTRA_CODES.REQ_NULL:
       return statusAnswer(ReplyStatus.SUCCESS);

@@ -29,5 +29,4 @@ export {
   type ServerStatusFault,
   type TruncateFault,
 } from "./faults.js";
-export { EXTRA_CODES, OPEN_COMMANDS, PACKET, expectedRequestLength, isOpenCommand, requestTypeCount } from "./commands.js";
 export { loadStateFile, parseArguments, scenarioFile, type CliArguments } from "./cli-args.js";

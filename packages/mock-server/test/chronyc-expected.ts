@@ -4,7 +4,8 @@
  * chronyd's wire float, names through `-n`, intervals as plain numbers).
  */
 import { LeapStatus, NtpFlag, NtpMode, SelectOption, SmoothingFlag, SourceMode, SourceState } from "@chrony/fields";
-import { normalizeState, protocol, referenceIdOf, type ChronyStateConfig, type ServerState } from "@chrony/mock-session";
+import * as protocol from "@chrony/protocol";
+import { normalizeState, referenceIdOf, type ChronyStateConfig, type ServerState } from "@chrony/mock-session";
 
 type Source = ServerState["sources"][number];
 type Time = { readonly seconds: bigint; readonly nanoseconds: number };

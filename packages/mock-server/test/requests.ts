@@ -1,6 +1,6 @@
 /** Building request datagrams as chronyc and libchrony do. */
 import { PROTOCOL } from "@chrony/fields";
-import { protocol } from "@chrony/mock-session";
+import * as protocol from "@chrony/protocol";
 
 /** A protocol-6 request: header, argument at offset 20, zero padding up to `length`. */
 export function request(command: number, length: number, options: { sequence?: number; version?: number; index?: number; address?: string } = {}): Uint8Array {

@@ -2,7 +2,8 @@
 import { createSocket, type Socket } from "node:dgram";
 import { afterAll, beforeAll, bench, describe } from "vitest";
 import { normalizeState } from "@chrony/mock-session";
-import { expectedRequestLength, handleRequest, startMockChronyd, type MockChronyd } from "../src/index.js";
+import { expectedRequestLength } from "@chrony/protocol";
+import { handleRequest, startMockChronyd, type MockChronyd } from "../src/index.js";
 import { request } from "./requests.js";
 import { SYNCED } from "./states.js";
 

@@ -1,7 +1,7 @@
 /** Checks that a reply is one chronyd could send for a request. */
 import { PROTOCOL, REPORTS, ReplyStatus, type ReportDef } from "@chrony/fields";
-import { protocol } from "@chrony/mock-session";
-import { EXTRA_CODES, PACKET } from "../src/index.js";
+import * as protocol from "@chrony/protocol";
+import { EXTRA_CODES, PACKET } from "@chrony/protocol";
 
 const RECORD_LENGTHS = new Map<number, number>();
 for (const report of Object.values(REPORTS) as ReportDef[]) {

@@ -14,4 +14,4 @@ export { validateConfig } from "./state/schema.js";
 export { STATE_SPEC, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
 export { normalizeState, referenceIdOf, sourceStateOf, type ServerState } from "./state/normalize.js";
 export { mergeConfig } from "./state/merge.js";
-export * as protocol from "./protocol.js";
+export { resolveRequest, type Answer } from "./chronyd/server.js";

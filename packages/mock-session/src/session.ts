@@ -4,9 +4,7 @@
  */
 import {
   ChronyErr,
-  ChronyFieldContent,
-  ChronyFieldType,
-  FIELD_TYPE_OF_WIRE,
+  PROTOCOL,
   REPORT_NAMES,
   errorString,
   isReportName,
@@ -16,29 +14,26 @@ import {
   type ReportName,
   type SessionOut,
 } from "@chrony/fields";
-import { argumentLength, encodeReply, parseRequestHeader, reportOfCommand, resolveRequest } from "./chronyd/server.js";
-import { ClientSession, type DatagramSocket } from "./libchrony/client.js";
 import {
-  fieldIndex,
-  getFieldConstantName,
-  getFieldFloat,
-  getFieldInteger,
-  getFieldString,
-  getFieldTimespec,
-  getFieldUinteger,
-  resolveFieldContent,
+  ClientSession,
+  SESSION_FUNCTIONS,
+  argumentLength,
+  encodeReply,
+  parseEndpoint,
+  parseRequestHeader,
+  reportOfCommand,
   resolveFieldName,
-  resolveWireType,
-} from "./libchrony/message.js";
+  writeReplySequence,
+  type DatagramSocket,
+  type SessionFunction,
+} from "@chrony/protocol";
+import { resolveRequest } from "./chronyd/server.js";
 import { ActiveFault, type Fault } from "./faults.js";
 import type { ChronyStateConfig } from "./state/config.js";
 import { normalizeState, type ServerState } from "./state/normalize.js";
 import { validateConfig } from "./state/schema.js";
 import { mergeConfig, type ConfigUpdate } from "./state/merge.js";
 import { validateFault } from "./state/faults-schema.js";
-import { PROTOCOL } from "@chrony/fields";
-import { isIPv4, isIPv6 } from "node:net";
-import { HEADER } from "./wire/layout.js";
 
 /** One C API call as the mock saw it. */
 export interface CallRecord {
@@ -254,7 +249,7 @@ export class MockChronySession {
         }
         const length = Math.min(reply.body.length, buffer.length);
         buffer.set(length < reply.body.length ? reply.body.subarray(0, length) : reply.body);
-        writeSequence(buffer, reply.sequence);
+        writeReplySequence(buffer, reply.sequence);
         return length;
       },
     };
@@ -308,7 +303,7 @@ export class MockChronySession {
   }
 
   private openSocket(address: string | null): number {
-    if (address !== null && address !== "" && !address.startsWith("/") && !isInetAddress(address)) {
+    if (address !== null && address !== "" && parseEndpoint(address) === null) {
       this.errno = ERRNO.EINVAL;
       return -1;
     }
@@ -355,7 +350,7 @@ export class MockChronySession {
       },
       lastErrno: () => this.errno,
     } as Record<string, unknown>;
-    for (const [fn, impl] of Object.entries(SESSION_FUNCTIONS) as [SessionFunction, SessionImpl][]) {
+    for (const [fn, impl] of Object.entries(MOCK_SESSION_FUNCTIONS) as [MockSessionFunction, SessionImpl][]) {
       const fieldScoped = FIELD_ARGUMENT.has(fn);
       const namesReport = fn === "chrony_request_report_number_records" || fn === "chrony_request_record";
       lib[fn] = (s: ChronySessionHandle, a?: unknown, b?: unknown) => {
@@ -375,36 +370,22 @@ export class MockChronySession {
 
 const READY = Promise.resolve(true);
 
-/** The C functions that take a session, by what they do with it. */
+/** The C functions that take a session; `chrony_deinit_session()` also forgets it here. */
 type SessionImpl = (entry: SessionEntry, a: never, b: never, mock: MockChronySession) => unknown;
-const SESSION_FUNCTIONS = {
-  chrony_deinit_session: (e: SessionEntry, _a: never, _b: never, mock: MockChronySession) => mock["forget"](e),
-  chrony_get_fd: (e: SessionEntry) => e.client.fd,
-  chrony_needs_response: (e: SessionEntry) => e.client.needsResponse,
-  chrony_process_response: (e: SessionEntry) => e.client.processResponse(),
-  chrony_request_report_number_records: (e: SessionEntry, name: string) => e.client.requestReportNumberRecords(name),
-  chrony_get_report_number_records: (e: SessionEntry) => e.client.numberRecords,
-  chrony_request_record: (e: SessionEntry, name: string, record: number) => e.client.requestRecord(name, record),
-  chrony_get_record_number_fields: (e: SessionEntry) => e.client.responseMsg.numFields,
-  chrony_get_field_name: (e: SessionEntry, field: number) => resolveFieldName(e.client.responseMsg, field),
-  chrony_get_field_index: (e: SessionEntry, name: string) => fieldIndex(e.client.responseMsg, name),
-  chrony_get_field_type: (e: SessionEntry, field: number) => {
-    const wire = resolveWireType(e.client.responseMsg, field);
-    return wire === null ? ChronyFieldType.NONE : ChronyFieldType[FIELD_TYPE_OF_WIRE[wire]];
-  },
-  chrony_get_field_content: (e: SessionEntry, field: number) => ChronyFieldContent[resolveFieldContent(e.client.responseMsg, field)],
-  chrony_get_field_uinteger: (e: SessionEntry, field: number) => getFieldUinteger(e.client.responseMsg, field),
-  chrony_get_field_integer: (e: SessionEntry, field: number) => getFieldInteger(e.client.responseMsg, field),
-  chrony_get_field_float: (e: SessionEntry, field: number) => getFieldFloat(e.client.responseMsg, field),
-  chrony_get_field_timespec: (e: SessionEntry, field: number) => getFieldTimespec(e.client.responseMsg, field),
-  chrony_get_field_string: (e: SessionEntry, field: number) => getFieldString(e.client.responseMsg, field),
-  chrony_get_field_constant_name: (e: SessionEntry, field: number, value: number | bigint) => getFieldConstantName(e.client.responseMsg, field, value),
-} satisfies Partial<Record<LibChronyFunction, SessionImpl>>;
-type SessionFunction = keyof typeof SESSION_FUNCTIONS;
+const MOCK_SESSION_FUNCTIONS: Record<SessionFunction | "chrony_deinit_session", SessionImpl> = {
+  chrony_deinit_session: (e, _a, _b, mock) => mock["forget"](e),
+  ...(Object.fromEntries(
+    (Object.entries(SESSION_FUNCTIONS) as [SessionFunction, (c: ClientSession, a: never, b: never) => unknown][]).map(([fn, impl]) => [
+      fn,
+      (e: SessionEntry, a: never, b: never) => impl(e.client, a, b),
+    ]),
+  ) as unknown as Record<SessionFunction, SessionImpl>),
+};
+type MockSessionFunction = keyof typeof MOCK_SESSION_FUNCTIONS;
 
 /** Getters whose first argument is a field index (every `chrony_get_field_*` but the lookup by name), which a fault may scope by the field's name. */
 const FIELD_ARGUMENT = new Set<LibChronyFunction>(
-  Object.keys(SESSION_FUNCTIONS).filter((fn) => fn.startsWith("chrony_get_field_") && fn !== "chrony_get_field_index") as LibChronyFunction[],
+  Object.keys(MOCK_SESSION_FUNCTIONS).filter((fn) => fn.startsWith("chrony_get_field_") && fn !== "chrony_get_field_index") as LibChronyFunction[],
 );
 
 /** Identifies a request by what its answer depends on: the command and its index or address. */
@@ -418,28 +399,8 @@ function replyKey(command: number, datagram: Uint8Array): number | string {
   return key;
 }
 
-function writeSequence(buffer: Uint8Array, sequence: number): void {
-  const at = HEADER.replySequence;
-  buffer[at] = sequence >>> 24;
-  buffer[at + 1] = (sequence >>> 16) & 0xff;
-  buffer[at + 2] = (sequence >>> 8) & 0xff;
-  buffer[at + 3] = sequence & 0xff;
-}
-
 type CallFaultResult = Extract<Fault, { call: unknown }>["returns"];
 
 function asReport(name: string | null): ReportName | null {
   return name !== null && isReportName(name) ? name : null;
-}
-
-/** socket.c's parse of an IP address with an optional port: anything else is EINVAL. */
-function isInetAddress(address: string): boolean {
-  let host = address;
-  const colons = address.split(":").length - 1;
-  if (colons === 1 || (colons >= 3 && address.startsWith("["))) {
-    const at = address.lastIndexOf(":");
-    if (at <= 0 || at === address.length - 1) return false;
-    host = colons >= 3 && address[at - 1] === "]" ? address.slice(1, at - 1) : address.slice(0, at);
-  }
-  return isIPv4(host) || (isIPv6(host) && !host.includes("%"));
 }

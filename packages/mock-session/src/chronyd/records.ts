@@ -4,11 +4,8 @@
  * response variant the server version sends.
  */
 import { AddressFamily, SmoothingFlag, type FieldOf, type ReportName } from "@chrony/fields";
-import { UNSPECIFIED_ADDRESS, parseIpAddress, wordAddress, type WireAddress } from "../wire/address.js";
-import type { NtpData, Rtc, ServerState, Smoothing, Source, Time } from "../state/normalize.js";
-
-/** A value as it goes on the wire. */
-export type FieldValue = number | bigint | WireAddress | Time;
+import { UNSPECIFIED_ADDRESS, parseIpAddress, wordAddress, type FieldValue, type WireAddress } from "@chrony/protocol";
+import type { NtpData, Rtc, ServerState, Smoothing, Source } from "../state/normalize.js";
 
 /** Every field of every variant of a report, by name. */
 export type RecordValues<R extends ReportName> = { readonly [N in FieldOf<R>["name"]]: FieldValue };

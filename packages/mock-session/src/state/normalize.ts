@@ -31,20 +31,15 @@ import type {
   TrackingConfig,
 } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
-import { parseIpAddress } from "../wire/address.js";
+import { parseIpAddress, type WireTime } from "@chrony/protocol";
 
 type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 
-/** An exact time. */
-export interface Time {
-  readonly seconds: bigint;
-  readonly nanoseconds: number;
-}
 
-export type Tracking = Full<Omit<TrackingConfig, "refTime">> & { readonly refTime: Time };
+export type Tracking = Full<Omit<TrackingConfig, "refTime">> & { readonly refTime: WireTime };
 export type SourceStats = Full<SourceStatsConfig>;
 export type SelectData = Full<SelectDataConfig>;
-export type NtpData = Full<Omit<NtpDataConfig, "referenceTime">> & { readonly referenceTime: Time };
+export type NtpData = Full<Omit<NtpDataConfig, "referenceTime">> & { readonly referenceTime: WireTime };
 export type AuthData = Full<AuthDataConfig>;
 export interface Source extends Full<Omit<SourceConfig, "sourcestats" | "selectdata" | "ntpdata" | "authdata">> {
   readonly isReferenceClock: boolean;
@@ -54,7 +49,7 @@ export interface Source extends Full<Omit<SourceConfig, "sourcestats" | "selectd
   readonly ntpdata: NtpData | null;
   readonly authdata: AuthData;
 }
-export type Rtc = Full<Omit<RTCConfig, "available" | "refTime">> & { readonly refTime: Time };
+export type Rtc = Full<Omit<RTCConfig, "available" | "refTime">> & { readonly refTime: WireTime };
 export type Smoothing = Full<SmoothingConfig>;
 export type Activity = Full<ActivityConfig>;
 export type ServerStats = { readonly [K in keyof ServerStatsConfig]-?: bigint };
@@ -85,7 +80,7 @@ export function parseVersion(text: string): Version {
   return major + minor / 100;
 }
 
-export function toTime(value: TimeValue): Time {
+export function toTime(value: TimeValue): WireTime {
   if (typeof value !== "number") return { seconds: BigInt(value.seconds), nanoseconds: value.nanoseconds };
   const seconds = Math.floor(value);
   // Rounding can carry a whole second (x.9999999999).
@@ -157,7 +152,7 @@ export function sourceStateOf(selectState: number): SourceState {
   }
 }
 
-function normalizeSource(config: SourceConfig, index: number, tracking: { leapStatus: LeapStatus; refTime: Time }): Source {
+function normalizeSource(config: SourceConfig, index: number, tracking: { leapStatus: LeapStatus; refTime: WireTime }): Source {
   const address = config.address ?? DEFAULTS.source.address;
   const isIpAddress = isIP(address) !== 0;
   const mode = config.mode ?? (isIpAddress ? SourceMode.CLIENT : SourceMode.REFERENCE_CLOCK);
@@ -258,7 +253,7 @@ interface NtpContext {
   latestMeas: number;
   authMode: AuthMode;
   leapStatus: LeapStatus;
-  tracking: { refTime: Time };
+  tracking: { refTime: WireTime };
 }
 
 /** A source never heard from has an all-zero NTP record, as chronyd sends for it. */

@@ -31,6 +31,8 @@ export function replyLength(response: ResponseDef): number {
 export const HEADER = Object.freeze({
   version: 0,
   packetType: 1,
+  /** Two reserved bytes that must be zero. */
+  reserved: 2,
   command: 4,
   /** Requests: resend attempt; replies: reply code. */
   attemptOrReply: 6,

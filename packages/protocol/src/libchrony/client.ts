@@ -4,7 +4,7 @@
  * answers to calls out of order.
  */
 import { ChronyErr, PROTOCOL, REPORTS, isReportName, type ReportDef, type ResponseDef } from "@chrony/fields";
-import { ADDRESS_LENGTH, type WireAddress } from "../wire/address.js";
+import { readAddress } from "../wire/address.js";
 import { fieldOffset } from "../wire/layout.js";
 import {
   Message,
@@ -117,7 +117,7 @@ export class ClientSession {
             response.numFields = 0;
             return ChronyErr.OK;
           }
-          argument = { address: addressAt(response.bytes, SOURCESTATS_ADDRESS_POSITION) };
+          argument = { address: readAddress(response.view, SOURCESTATS_ADDRESS_POSITION) };
           break;
         }
         case "index":
@@ -144,10 +144,4 @@ export class ClientSession {
     this.state = State.RequestSent;
     return ChronyErr.OK;
   }
-}
-
-/** The raw 20 address bytes, copied as libchrony memcpy()s them into the request. */
-function addressAt(bytes: Uint8Array, start: number): WireAddress {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + start, ADDRESS_LENGTH);
-  return { family: view.getUint16(16) as WireAddress["family"], bytes: bytes.slice(start, start + 16) };
 }

@@ -62,6 +62,12 @@ export function writeAddress(view: DataView, offset: number, address: WireAddres
   view.setUint16(offset + 18, 0);
 }
 
+/** Reads the address at `offset` (a copy of its 16 bytes and its family). */
+export function readAddress(view: DataView, offset: number): WireAddress {
+  const start = view.byteOffset + offset;
+  return { family: view.getUint16(offset + 16) as AddressFamily, bytes: new Uint8Array(view.buffer.slice(start, start + 16)) };
+}
+
 /** libchrony's text for an address: inet_ntop for IP, `ID#%010u` for IDs, `?` for unknown families, `null` when unspecified. */
 export function formatAddress(view: DataView, offset: number): string | null {
   switch (view.getUint16(offset + 16)) {
@@ -106,4 +112,12 @@ function formatIPv6(view: DataView, offset: number): string {
   const hex = groups.map((g) => g.toString(16));
   if (bestStart < 0) return hex.join(":");
   return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}
+
+/** Whether an address on the wire (16 bytes and family at `offset` of `bytes`) is `address`. */
+export function sameWireAddress(address: WireAddress, bytes: Uint8Array, offset = 0): boolean {
+  if (bytes.length < offset + ADDRESS_LENGTH) return false;
+  if (((bytes[offset + 16]! << 8) | bytes[offset + 17]!) !== address.family) return false;
+  for (let i = 0; i < 16; i++) if (bytes[offset + i] !== address.bytes[i]) return false;
+  return true;
 }

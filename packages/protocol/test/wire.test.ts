@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatAddress, parseIpAddress, writeAddress } from "../src/wire/address.js";
-import { decodeFloat, encodeFloat } from "../src/wire/float.js";
+import { decodeFloat, encodeFloat, formatAddress, parseIpAddress, writeAddress } from "../src/index.js";
 
 describe("chronyd's wire float (util.c UTI_FloatHostToNetwork, message.c get_field_float)", () => {
   it("encodes exact values exactly", () => {

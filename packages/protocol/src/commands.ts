@@ -3,13 +3,15 @@
  * chronyd version knows, how long each request must be (data plus the
  * anti-amplification padding of protocol 6), and which commands chronyd
  * answers over UDP (its "open" commands). Report requests take their codes
- * and lengths from `@chrony/fields`; this module only holds what that
- * registry does not: the other commands chronyd understands.
+ * and lengths from `@chrony/fields`; this module adds what that registry
+ * does not hold: which variant each chronyd version sends, and the other
+ * commands chronyd understands.
  *
  * Facts from chrony's candm.h, pktlength.c and cmdmon.c (tags 4.0–4.8).
  */
-import { PROTOCOL, REPORTS, WIRE_TYPE_LENGTH, type ReportDef } from "@chrony/fields";
-import { protocol } from "@chrony/mock-session";
+import { PROTOCOL, REPORTS, findReportByRequestCode, type ReportDef, type ReportName, type ResponseDef } from "@chrony/fields";
+import { ADDRESS_LENGTH } from "./wire/address.js";
+import { fieldOffset, replyLength } from "./wire/layout.js";
 
 /** Commands and replies chronyc sends or expects that libchrony's registry does not cover (candm.h). */
 export const EXTRA_CODES = Object.freeze({
@@ -46,7 +48,7 @@ export const PACKET = Object.freeze({
   /** `RPY_CLIENT_ACCESSES_BY_INDEX3` length. */
   clientAccessesReplyLength: 520,
   /** Length of an `IPAddr` on the wire. */
-  addressLength: 20,
+  addressLength: ADDRESS_LENGTH,
 });
 
 /**
@@ -79,8 +81,39 @@ export const OPEN_COMMANDS: readonly number[] = Object.freeze([
   ...OPEN_REPORTS.map((name) => REPORTS[name].recordRequest.code),
 ].sort((a, b) => a - b));
 
-function fieldsLength(fields: readonly { wire: keyof typeof WIRE_TYPE_LENGTH }[]): number {
-  return fields.reduce((sum, f) => sum + WIRE_TYPE_LENGTH[f.wire], 0);
+/** The report a command asks about (`"count"` for the source count), or `null` for other commands. */
+export function reportOfCommand(command: number): ReportName | "count" | null {
+  if (command === N_SOURCES.request.code) return "count";
+  return (findReportByRequestCode(command)?.name as ReportName | undefined) ?? null;
+}
+
+/**
+ * The record variant chronyd of a version (major + minor / 100) sends for a
+ * report, or `null` when it lacks the report (selectdata, authdata before 4.0).
+ */
+export function responseFor(report: ReportDef, version: number): ResponseDef | null {
+  const [v1, v2, v3, v4] = report.responses;
+  switch (report.name) {
+    case "serverstats":
+      return version < 4 ? v1! : version < 4.02 ? v2! : version < 4.04 ? v3! : v4!;
+    case "ntpdata":
+      return version < 4.06 ? v1! : v2!;
+    case "selectdata":
+    case "authdata":
+      return version < 4 ? null : v1!;
+    default:
+      return v1!;
+  }
+}
+
+const ARGUMENT_LENGTH = { none: 0, index: 4, address: ADDRESS_LENGTH } as const;
+const argumentLengths = new Map<number, number>(
+  (Object.values(REPORTS) as ReportDef[]).map((report) => [report.recordRequest.code, ARGUMENT_LENGTH[report.recordRequest.argument]]),
+);
+
+/** How many argument bytes a report request's answer depends on (0 for requests without arguments and other commands). */
+export function argumentLength(command: number): number {
+  return argumentLengths.get(command) ?? 0;
 }
 
 /** `N_REQUEST_TYPES` of a chronyd version (major + minor / 100). */
@@ -98,14 +131,14 @@ export function requestTypeCount(version: number): number {
  */
 export function expectedRequestLength(version: number, command: number): number {
   if (command < 0 || command >= requestTypeCount(version)) return 0;
-  if (command === N_SOURCES.request.code) return Math.max(PROTOCOL.requestHeaderLength, protocol.replyLength(N_SOURCES.response));
-  const report = protocol.reportOfCommand(command);
+  if (command === N_SOURCES.request.code) return Math.max(PROTOCOL.requestHeaderLength, replyLength(N_SOURCES.response));
+  const report = reportOfCommand(command);
   if (report !== null && report !== "count") {
     const def = REPORTS[report] as ReportDef;
-    const response = protocol.responseFor(def, version);
+    const response = responseFor(def, version);
     if (!response) return 0;
-    const requestLength = PROTOCOL.requestHeaderLength + fieldsLength(def.recordRequest.fields);
-    return Math.max(requestLength, protocol.replyLength(response));
+    const fields = def.recordRequest.fields;
+    return Math.max(PROTOCOL.requestHeaderLength + fieldOffset(fields, fields.length), replyLength(response));
   }
   if (command === EXTRA_CODES.REQ_NTP_SOURCE_NAME) {
     return PROTOCOL.replyHeaderLength + PACKET.sourceNameLength;

@@ -1,6 +1,7 @@
 /**
- * `ChronyConnection`: an open libchrony session to chronyd with one async
- * method per report.
+ * `ChronyConnection`: an open session to chronyd with one async method per
+ * report, through the TypeScript libchrony of `@chrony/protocol` (default)
+ * or the native libchrony.
  *
  * @module
  */
@@ -29,7 +30,7 @@ import {
   type SourceStats,
   type TrackingStatus,
 } from "./models/index.js";
-import { loadNativeLibChrony } from "./native/load.js";
+import { loadBackend, type ChronyBackend } from "./backend.js";
 import type { ChronyReport, FieldReader } from "./records.js";
 import { Session, type RequestPolicy } from "./session.js";
 
@@ -37,7 +38,7 @@ import { Session, type RequestPolicy } from "./session.js";
 export const DEFAULT_TIMEOUT_MS = 1000;
 /** chronyc's default number of re-sends after a timeout. */
 export const DEFAULT_RETRIES = 2;
-/** Unix sockets tried, when they exist, before UDP when no address is given (as pychrony does). */
+/** Unix sockets tried, when they exist, before UDP when no address is given (libchrony's order). */
 export const DEFAULT_SOCKET_PATHS: readonly string[] = Object.freeze(["/run/chrony/chronyd.sock", "/var/run/chrony/chronyd.sock"]);
 /** UDP addresses tried after the Unix sockets (libchrony's own defaults). */
 export const DEFAULT_UDP_ADDRESSES: readonly string[] = Object.freeze(["127.0.0.1", "::1"]);
@@ -52,12 +53,27 @@ export interface ChronyConnectionOptions {
    */
   readonly address?: string;
   /**
-   * An implementation of libchrony's API to use instead of the native
-   * library (e.g. `@chrony/mock-session`); nothing native is loaded then.
+   * How to talk to chronyd: `"typescript"` (default) speaks the command
+   * protocol itself, UDP through `node:dgram` and Unix sockets through a
+   * small koffi binding of libc, with no thread held while waiting;
+   * `"libchrony"` loads the C library (`libraryPath`, `LIBCHRONY_PATH`).
+   * Giving `libraryPath` alone selects `"libchrony"`.
+   */
+  readonly backend?: ChronyBackend;
+  /**
+   * An implementation of libchrony's API to use instead of either backend
+   * (e.g. `@chrony/mock-session`); nothing native is loaded then.
    */
   readonly lib?: ChronyLib;
-  /** Path of libchrony's shared library; `LIBCHRONY_PATH` takes precedence. */
+  /** Path of libchrony's shared library for the `"libchrony"` backend; `LIBCHRONY_PATH` takes precedence. */
   readonly libraryPath?: string;
+  /**
+   * Where the `"typescript"` backend creates its Unix client sockets
+   * (private directories, removed on close and at exit). Default: the
+   * directory of chronyd's socket, as libchrony does; set it where that
+   * directory is not writable.
+   */
+  readonly clientDirectory?: string;
   /** How long to wait for each response, in milliseconds (default {@link DEFAULT_TIMEOUT_MS}). */
   readonly timeoutMs?: number;
   /** How many times to re-send a request that timed out (default {@link DEFAULT_RETRIES}). */
@@ -118,18 +134,25 @@ export class ChronyConnection implements AsyncDisposable {
   readonly address: string;
 
   /**
-   * Loads libchrony (unless `lib` is given) and opens a session to chronyd.
-   * Without `lib`, a test override registered under {@link LIB_OVERRIDE_SYMBOL}
-   * is asked first.
+   * Opens a session to chronyd through the chosen backend (unless `lib` is
+   * given). Without `lib`, a test override registered under
+   * {@link LIB_OVERRIDE_SYMBOL} is asked first.
    *
-   * @throws {@link ChronyLibraryError} when libchrony cannot be loaded,
+   * @throws {@link ChronyLibraryError} when the native code a backend needs cannot be loaded,
    *   {@link ChronyPermissionError} when chronyd's socket is not accessible,
    *   {@link ChronyConnectionError} when no address could be opened (all are listed).
    */
   static async open(options: ChronyConnectionOptions = {}): Promise<ChronyConnection> {
     const policy = requestPolicy(options);
-    const lib = options.lib ?? overrideLib(options) ?? (await loadNativeLibChrony(options.libraryPath));
-    const addresses = options.address === undefined ? defaultAddresses() : [options.address];
+    const given = options.lib ?? overrideLib(options);
+    let addresses = options.address === undefined ? defaultAddresses() : [options.address];
+    let lib: ChronyLib;
+    if (given) lib = given;
+    else {
+      const backend = await loadBackend(options, addresses);
+      lib = backend.lib;
+      addresses = backend.addresses;
+    }
     return new ChronyConnection(lib, openFirst(lib, addresses), policy);
   }
 
@@ -236,15 +259,23 @@ export class ChronyConnection implements AsyncDisposable {
   private records<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
     return this.enqueue(async () => {
       try {
-        return await this.currentSession().fetch(report, read, this.policy);
+        return await this.fetch(report, read);
       } catch (error) {
-        if (error instanceof ChronyTimeoutError) this.release();
         if (!isTransportFailure(error)) throw error;
         // chronyd restarted (or the socket broke): one fresh socket and session, one more try.
-        this.release();
-        return await this.currentSession().fetch(report, read, this.policy);
+        return await this.fetch(report, read);
       }
     });
+  }
+
+  /** One try; a session left waiting for a reply (timeout, broken socket) is replaced, never reused. */
+  private async fetch<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
+    try {
+      return await this.currentSession().fetch(report, read, this.policy);
+    } catch (error) {
+      if (error instanceof ChronyTimeoutError || isTransportFailure(error)) this.release();
+      throw error;
+    }
   }
 
   /** Runs calls one at a time in call order; calls made after {@link close} reject at once. */
@@ -303,6 +334,7 @@ function openFirst(lib: ChronyLib, addresses: readonly string[]): Session {
   const tried = failures.map((failure) => `  ${failure.message}`).join("\n");
   const denied = failures.find((failure) => failure instanceof ChronyPermissionError);
   const message = `Could not open chronyd's command socket; tried ${addresses.join(", ")}:\n${tried}`;
-  if (denied) throw new ChronyPermissionError(message, { errno: denied.errno ?? undefined, cause: failures });
-  throw new ChronyConnectionError(message, { cause: failures });
+  const cause = new AggregateError(failures, "every address failed");
+  if (denied) throw new ChronyPermissionError(message, { errno: denied.errno ?? undefined, cause });
+  throw new ChronyConnectionError(message, { cause });
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { constants as osConstants } from "node:os";
 import { ChronyErr, errorName, errorString, type ChronyErrName } from "@chrony/fields";
 
 /** Options shared by every error class. */
@@ -43,16 +44,15 @@ export class ChronyError extends Error {
 /** chronyd cannot be reached: no socket, nothing listening, send/receive failed, or the connection is closed. */
 export class ChronyConnectionError extends ChronyError {}
 
-/** How to get access to chronyd's command socket, appended to every {@link ChronyPermissionError}. */
+/** How to get access to chronyd's Unix command socket. */
 export const PERMISSION_HINT =
   "Run as root, or add the user to chronyd's group (`chrony`; `_chrony` on Debian/Ubuntu), e.g. `sudo usermod -aG chrony $USER`, then log in again.";
 
-/** chronyd refused the request or its socket is not accessible. The message says how to fix it. */
-export class ChronyPermissionError extends ChronyError {
-  constructor(message: string, options: ChronyErrorOptions = {}) {
-    super(`${message}. ${PERMISSION_HINT}`, options);
-  }
-}
+/**
+ * chronyd's Unix command socket is not accessible, or chronyd refused a
+ * request ("not authorised"). The message says why and how to fix it.
+ */
+export class ChronyPermissionError extends ChronyError {}
 
 /** chronyd's answer is not what the models accept: a value out of range, not finite or unknown. */
 export class ChronyDataError extends ChronyError {
@@ -104,15 +104,25 @@ export class ChronyTimeoutError extends ChronyError {
  * refusals become {@link ChronyPermissionError}, transport failures
  * {@link ChronyConnectionError}, the rest the base {@link ChronyError}.
  */
-export function errorFromCode(code: number, action: string): ChronyError {
-  const message = `${action}: ${errorString(code)} (CHRONY_${errorName(code) ?? code})`;
+export function errorFromCode(code: number, action: string, details: { errno?: number; hint?: string } = {}): ChronyError {
+  const errno = details.errno ? `, errno ${details.errno}${errnoName(details.errno)}` : "";
+  const message = `${action}: ${errorString(code)} (CHRONY_${errorName(code) ?? code}${errno})${details.hint ? `. ${details.hint}` : ""}`;
+  const options = { code, errno: details.errno || undefined };
   switch (code) {
     case ChronyErr.UNAUTHORIZED:
-      return new ChronyPermissionError(message, { code });
+      return new ChronyPermissionError(message, options);
     case ChronyErr.SEND_FAILED:
     case ChronyErr.RECV_FAILED:
-      return new ChronyConnectionError(message, { code });
+      return new ChronyConnectionError(message, options);
     default:
-      return new ChronyError(message, { code });
+      return new ChronyError(message, options);
   }
+}
+
+const ERRNO_NAMES = new Map(Object.entries(osConstants.errno).map(([name, value]) => [value, name]));
+
+/** ` (ECONNREFUSED)` for a known errno. */
+export function errnoName(errno: number): string {
+  const name = ERRNO_NAMES.get(errno);
+  return name ? ` (${name})` : "";
 }

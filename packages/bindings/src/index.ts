@@ -1,7 +1,9 @@
 /**
- * `@chrony/bindings`: a koffi binding to libchrony and {@link ChronyConnection},
- * an async, typed client for chronyd's reports. libchrony is loaded at the
- * first {@link ChronyConnection.open}, never at import.
+ * `@chrony/bindings`: {@link ChronyConnection}, an async, typed client for
+ * chronyd's reports. By default it speaks chronyd's command protocol itself
+ * (`@chrony/protocol`), with no C library needed; the `"libchrony"` backend
+ * binds the C library through koffi. Native code is loaded at the first
+ * {@link ChronyConnection.open} that needs it, never at import.
  *
  * @packageDocumentation
  */
@@ -16,6 +18,7 @@ export {
   type ChronyConnectionOptions,
   type ChronyLibOverride,
 } from "./connection.js";
+export type { ChronyBackend } from "./backend.js";
 export {
   ChronyConnectionError,
   ChronyDataError,

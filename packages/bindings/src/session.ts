@@ -1,13 +1,15 @@
 /**
- * One libchrony session on one socket, and the request/response exchange
- * that never blocks the event loop: libchrony's socket is blocking, so
- * `chrony_process_response()` is only called once `waitReadable()` says a
- * datagram is there.
+ * One libchrony session on one socket, and the request engine around it,
+ * which behaves like chronyc: a deadline per attempt, each retry a fresh
+ * request with a new sequence number, late and mismatched replies ignored
+ * (libchrony drops them), and `chrony_process_response()` called only once
+ * `waitReadable()` says something is there, so nothing ever blocks.
  *
  * @module
  */
-import { ChronyErr, type ChronyLib, type ChronySessionHandle, type ReportName, type SessionOut } from "@chrony/fields";
-import { ChronyConnectionError, ChronyPermissionError, ChronyTimeoutError, errorFromCode, type ChronyError } from "./errors.js";
+import { ChronyErr, REPORTS, REPORT_NAMES, type ChronyLib, type ChronySessionHandle, type ReportName, type SessionOut } from "@chrony/fields";
+import { Errno, OPEN_COMMANDS, parseEndpoint } from "@chrony/protocol";
+import { ChronyConnectionError, ChronyPermissionError, ChronyTimeoutError, PERMISSION_HINT, errnoName, errorFromCode, type ChronyError } from "./errors.js";
 import { FieldReader } from "./records.js";
 
 /** How long to wait for each response and how often to re-send. */
@@ -16,8 +18,9 @@ export interface RequestPolicy {
   readonly retries: number;
 }
 
-const EPERM = 1;
-const EACCES = 13;
+
+/** The reports chronyd answers over UDP (its open commands); the others need the Unix socket. */
+const UDP_REPORTS: readonly ReportName[] = REPORT_NAMES.filter((name) => OPEN_COMMANDS.includes(REPORTS[name].recordRequest.code));
 
 /** An open socket with its libchrony session. */
 export class Session {
@@ -59,11 +62,11 @@ export class Session {
     policy: RequestPolicy,
   ): Promise<T[]> {
     const { lib, handle } = this;
-    await this.exchange(() => lib.chrony_request_report_number_records(handle, report), `Counting ${report} records`, policy);
+    await this.exchange(() => lib.chrony_request_report_number_records(handle, report), report, `Counting ${report} records`, policy);
     const count = lib.chrony_get_report_number_records(handle);
     const records: T[] = [];
     for (let index = 0; index < count; index++) {
-      await this.exchange(() => lib.chrony_request_record(handle, report, index), `Reading ${report} record ${index}`, policy);
+      await this.exchange(() => lib.chrony_request_record(handle, report, index), report, `Reading ${report} record ${index}`, policy);
       // ntpdata/authdata of a reference clock come back without fields (there is no NTP data).
       const empty = lib.chrony_get_record_number_fields(handle) <= 0;
       records.push(read(empty ? null : new FieldReader(lib, handle, report)));
@@ -80,12 +83,17 @@ export class Session {
   }
 
   /** Sends a request and processes its responses, re-sending after each timeout up to `retries` times. */
-  private async exchange(send: () => number, action: string, { timeoutMs, retries }: RequestPolicy): Promise<void> {
+  private async exchange(send: () => number, report: ReportName, action: string, { timeoutMs, retries }: RequestPolicy): Promise<void> {
     for (let attempt = 0; attempt <= retries; attempt++) {
       // Re-issuing the request makes libchrony send it with a new sequence number; late answers to earlier ones are ignored.
       const sent = send();
-      if (sent !== ChronyErr.OK) throw errorFromCode(sent, action);
-      if (await this.receive(action, timeoutMs)) return;
+      if (sent === ChronyErr.SEND_FAILED && this.errno() === Errno.EAGAIN) {
+        // chronyd's socket queue is full (chronyd stopped or overloaded): the request is lost like an unanswered one.
+        await sleep(timeoutMs);
+        continue;
+      }
+      if (sent !== ChronyErr.OK) throw this.failure(sent, report, action);
+      if (await this.receive(report, action, timeoutMs)) return;
     }
     throw new ChronyTimeoutError(
       `${action}: no response from chronyd at ${describe(this.address)} within ${timeoutMs} ms (${retries + 1} attempts)`,
@@ -95,17 +103,49 @@ export class Session {
   }
 
   /** Processes responses until libchrony needs no more; `false` when the attempt's time ran out. */
-  private async receive(action: string, timeoutMs: number): Promise<boolean> {
+  private async receive(report: ReportName, action: string, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
     while (this.lib.chrony_needs_response(this.handle)) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return false;
       if (this.lib.waitReadable && !(await this.lib.waitReadable(this.fd, remaining))) return false;
       const result = this.lib.chrony_process_response(this.handle);
-      if (result !== ChronyErr.OK) throw errorFromCode(result, action);
+      if (result !== ChronyErr.OK) throw this.failure(result, report, action);
     }
     return true;
   }
+
+  private errno(): number {
+    return this.lib.lastErrno?.() ?? 0;
+  }
+
+  /** The typed error of a failed call, with what the caller can do about it. */
+  private failure(code: number, report: ReportName, action: string): ChronyError {
+    const udp = parseEndpoint(this.address)?.kind === "udp";
+    switch (code) {
+      case ChronyErr.SEND_FAILED:
+      case ChronyErr.RECV_FAILED: {
+        const errno = this.errno();
+        const hint = errno === Errno.ECONNREFUSED ? `Nothing answers at ${describe(this.address)}; is chronyd running, and is its cmdport there?` : undefined;
+        return errorFromCode(code, action, { errno, hint });
+      }
+      case ChronyErr.UNAUTHORIZED:
+        return errorFromCode(code, action, {
+          hint:
+            udp && !UDP_REPORTS.includes(report)
+              ? `chronyd answers only ${UDP_REPORTS.join(", ")} over UDP; read ${report} through its Unix socket (e.g. /run/chrony/chronyd.sock). ${PERMISSION_HINT}`
+              : udp
+                ? "chronyd refuses command requests from this address over UDP (its cmdallow/cmddeny rules)"
+                : PERMISSION_HINT,
+        });
+      default:
+        return errorFromCode(code, action);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describe(address: string): string {
@@ -114,8 +154,8 @@ function describe(address: string): string {
 
 function openError(address: string, errno: number): ChronyError {
   const where = describe(address);
-  if (errno === EACCES || errno === EPERM) {
-    return new ChronyPermissionError(`Permission denied opening chronyd's socket ${where} (errno ${errno})`, { errno });
+  if (errno === Errno.EACCES || errno === Errno.EPERM) {
+    return new ChronyPermissionError(`Permission denied opening chronyd's socket ${where} (errno ${errno}${errnoName(errno)}). ${PERMISSION_HINT}`, { errno });
   }
-  return new ChronyConnectionError(`Cannot connect to chronyd at ${where} (errno ${errno}); is chronyd running?`, { errno });
+  return new ChronyConnectionError(`Cannot connect to chronyd at ${where} (errno ${errno}${errnoName(errno)}); is chronyd running?`, { errno });
 }

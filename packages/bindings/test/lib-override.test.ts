@@ -64,7 +64,7 @@ describe("lib override hook", () => {
     const saved = process.env.LIBCHRONY_PATH;
     process.env.LIBCHRONY_PATH = "/nonexistent/libchrony.so";
     try {
-      await expect(ChronyConnection.open({ address: "127.0.0.1" })).rejects.toBeInstanceOf(ChronyLibraryError);
+      await expect(ChronyConnection.open({ address: "127.0.0.1", backend: "libchrony" })).rejects.toBeInstanceOf(ChronyLibraryError);
     } finally {
       if (saved === undefined) delete process.env.LIBCHRONY_PATH;
       else process.env.LIBCHRONY_PATH = saved;

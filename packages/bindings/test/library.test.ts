@@ -12,11 +12,11 @@ describe("finding libchrony", () => {
     expect(libraryDirectories("arm64")).toContain("/usr/lib/aarch64-linux-gnu");
   });
 
-  it("imports without libchrony; open() then rejects with ChronyLibraryError listing each path and the install hint", async () => {
+  it("imports without libchrony; open() with the libchrony backend then rejects with ChronyLibraryError listing each path and the install hint", async () => {
     vi.stubEnv("LIBCHRONY_PATH", "/nonexistent/libchrony.so.0");
     vi.resetModules();
     const bindings = await import("../src/index.js");
-    const error = await bindings.ChronyConnection.open({ address: "127.0.0.1" }).catch((e: unknown) => e);
+    const error = await bindings.ChronyConnection.open({ address: "127.0.0.1", backend: "libchrony" }).catch((e: unknown) => e);
     vi.unstubAllEnvs();
     expect(error).toBeInstanceOf(bindings.ChronyLibraryError);
     const { attempts, message } = error as ChronyLibraryError;

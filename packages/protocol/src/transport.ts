@@ -48,5 +48,6 @@ export const Errno = Object.freeze({
   EINVAL: 22,
   EMSGSIZE: 90,
   EPROTO: 71,
+  EAFNOSUPPORT: 97,
   ECONNREFUSED: 111,
 });

@@ -4,7 +4,7 @@
 //
 // 1. `pnpm pack` every public package (workspace: ranges become real versions).
 // 2. Project A, in os.tmpdir(): npm-install only the @chrony/mock-session,
-//    @chrony/scenarios and @chrony/fields tarballs; assert no koffi and no `.node` file
+//    @chrony/scenarios, @chrony/protocol and @chrony/fields tarballs; assert no koffi and no `.node` file
 //    anywhere in node_modules (the mock is pure TypeScript), then drive a preset
 //    through the mock's `lib` (libchrony's C API) and check a value.
 // 3. Project B: npm-install @chrony/test-utils with its @chrony tarballs (koffi and vitest
@@ -89,7 +89,7 @@ try {
 
   // 2. The mock alone: no native code at all.
   const a = project("mock-only");
-  step("project A: npm install mock-session + scenarios + fields tarballs", npm, [...npmInstall, need("@chrony/fields"), need("@chrony/mock-session"), need("@chrony/scenarios")], { cwd: a });
+  step("project A: npm install mock-session + scenarios + protocol + fields tarballs", npm, [...npmInstall, need("@chrony/fields"), need("@chrony/protocol"), need("@chrony/mock-session"), need("@chrony/scenarios")], { cwd: a });
   const modules = join(a, "node_modules");
   check("node_modules/koffi is absent", !existsSync(join(modules, "koffi")));
   const native = findFiles(modules, ".node");
@@ -127,7 +127,7 @@ console.log("drive.mjs: gps-refclock through the mock's lib: stratum", stratum, 
   // 3. test-utils + the example's test suite.
   const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const vitestVersion = rootPkg.devDependencies.vitest;
-  const deps = ["@chrony/fields", "@chrony/bindings", "@chrony/mock-session", "@chrony/scenarios", "@chrony/test-utils"];
+  const deps = ["@chrony/fields", "@chrony/protocol", "@chrony/bindings", "@chrony/mock-session", "@chrony/scenarios", "@chrony/test-utils"];
   const b = project("health-check", Object.fromEntries(deps.map((d) => [d, `file:${need(d)}`])), { vitest: vitestVersion });
   const example = join(ROOT, "examples", "health-check");
   cpSync(join(example, "src"), join(b, "src"), { recursive: true });

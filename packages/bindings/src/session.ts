@@ -135,7 +135,7 @@ export class Session {
             udp && !UDP_REPORTS.includes(report)
               ? `chronyd answers only ${UDP_REPORTS.join(", ")} over UDP; read ${report} through its Unix socket (e.g. /run/chrony/chronyd.sock). ${PERMISSION_HINT}`
               : udp
-                ? "chronyd refuses command requests from this address over UDP (its cmdallow/cmddeny rules)"
+                ? `chronyd refuses command requests from this address over UDP (its cmdallow/cmddeny rules); its Unix socket is not subject to them. ${PERMISSION_HINT}`
                 : PERMISSION_HINT,
         });
       default:

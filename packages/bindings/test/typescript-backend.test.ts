@@ -122,8 +122,9 @@ describe("typescript backend: failures are typed and bounded", () => {
     socket.removeAllListeners("message");
     const port = socket.address().port;
     await new Promise<void>((resolve) => socket.close(resolve));
-    await using revived = await startMockChronyd(STATE, { port });
+    const revived = await startMockChronyd(STATE, { port });
     await expect(connection.getTracking()).resolves.toBeDefined();
+    await revived.close();
   });
 
   it("300 queries waiting at once on a silent server all end in a ChronyError", async () => {
@@ -146,7 +147,8 @@ describe("typescript backend: failures are typed and bounded", () => {
     await first.close();
     const down = await connection.getTracking().then(() => null, (e: unknown) => e);
     expect(down).toBeInstanceOf(ChronyError);
-    await using second = await startMockChronyd(STATE, { port });
+    const second = await startMockChronyd(STATE, { port });
     await expect(connection.getTracking()).resolves.toBeDefined();
+    await second.close();
   });
 });

@@ -1,40 +1,35 @@
 /**
- * What libchrony leaves to its caller: waiting for the socket without
- * blocking the event loop (libc `poll()` on a koffi worker thread) and
- * reading `errno`.
+ * What libchrony leaves to its caller, done so that nothing blocks: its
+ * sockets made non-blocking (a full chronyd queue fails the send with
+ * `EAGAIN` instead of freezing the event loop), waiting through the shared
+ * poller (no thread held per waiting query), and `errno`.
  *
  * @module
  */
-import type { LibChronyHost } from "@chrony/fields";
+import type { LibChrony, LibChronyHost } from "@chrony/fields";
 import { importKoffi } from "./koffi.js";
+import { loadLibc } from "./libc.js";
+import { sharedPoller } from "./poller.js";
 
-const POLLIN = 0x1;
-const READY = Promise.resolve(true);
-
-type PollFunction = {
-  (fds: { fd: number; events: number; revents: number }, nfds: number, timeout: number): number;
-  async(fds: { fd: number; events: number; revents: number }, nfds: number, timeout: number, done: (error: unknown, ready: number) => void): void;
-};
-
-/** Declares libc's `poll()` and `errno` access through koffi. */
-export async function bindHost(): Promise<LibChronyHost> {
-  const koffi = await importKoffi();
-  const libc = koffi.load("libc.so.6");
-  const pollfd = koffi.struct({ fd: "int", events: "short", revents: "short" });
-  const poll = libc.func("poll", "int", [koffi.inout(koffi.pointer(pollfd)), "unsigned long", "int"]) as unknown as PollFunction;
-
-  const waitReadable = (fd: number, timeoutMs: number): Promise<boolean> => {
-    // A zero-timeout poll() never blocks: when the reply is already there, skip the worker-thread round trip.
-    if (poll({ fd, events: POLLIN, revents: 0 }, 1, 0) > 0) return READY;
-    return new Promise((resolve, reject) => {
-      // .async runs poll() on a worker thread; the event loop stays free while chronyd thinks.
-      poll.async({ fd, events: POLLIN, revents: 0 }, 1, Math.max(0, Math.ceil(timeoutMs)), (error, ready) => {
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else if (ready < 0) reject(new Error(`poll() failed on fd ${fd}: errno ${koffi.errno()}`));
-        else resolve(ready > 0);
-      });
-    });
+/** The host functions, and `chrony_open_socket()` wrapped to make each socket it opens non-blocking. */
+export async function bindHost(api: LibChrony): Promise<LibChronyHost & Pick<LibChrony, "chrony_open_socket" | "chrony_close_socket">> {
+  const [koffi, libc, poller] = await Promise.all([importKoffi(), loadLibc(), sharedPoller()]);
+  return {
+    chrony_open_socket(address) {
+      const fd = api.chrony_open_socket(address);
+      // libchrony's socket is blocking; without this its send() would stall the event loop on a full queue.
+      if (fd >= 0 && libc.setNonBlocking(fd) < 0) {
+        const errno = libc.errno();
+        api.chrony_close_socket(fd);
+        return -errno;
+      }
+      return fd;
+    },
+    chrony_close_socket(fd) {
+      poller.forget(fd);
+      api.chrony_close_socket(fd);
+    },
+    waitReadable: (fd, timeoutMs) => poller.waitReadable(fd, timeoutMs),
+    lastErrno: () => koffi.errno(),
   };
-
-  return { waitReadable, lastErrno: () => koffi.errno() };
 }

@@ -25,6 +25,11 @@ export const MSG_DONTWAIT = 0x40;
 export const EFD_NONBLOCK = 0o4000;
 /** `EFD_CLOEXEC` (= `O_CLOEXEC`). */
 export const EFD_CLOEXEC = 0o2000000;
+/** `fcntl()` commands and the flag they set (asm-generic/fcntl.h). */
+const F_GETFL = 3;
+const F_SETFL = 4;
+const O_NONBLOCK = 0o4000;
+
 /** `poll()` event bits (asm-generic/poll.h). */
 export const POLLIN = 0x1;
 export const POLLERR = 0x8;
@@ -61,6 +66,10 @@ export interface Libc {
   write(fd: number, data: Uint8Array, length: number): number;
   /** `poll()` over `nfds` packed `struct pollfd` in `fds`. */
   poll: PollFunction;
+  /** `fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)`: 0, or -1 with errno set. */
+  setNonBlocking(fd: number): number;
+  /** `ppoll()` with a packed `struct timespec` timeout and no signal mask: poll() with nanosecond timeouts. */
+  ppoll(fds: Uint8Array, nfds: number, timeout: Uint8Array, sigmask: null): number;
   /** `errno` of the last failed call on this thread. */
   errno(): number;
 }
@@ -130,6 +139,8 @@ function declare(koffi: Koffi, library: IKoffiLib, path: string): Libc {
   const address = koffi.pointer(sockaddrUn);
   // ssize_t is long on every Linux ABI; socklen_t and nfds_t are unsigned int and unsigned long.
   const fn = (name: string, result: string, args: unknown[]) => library.func(name, result, args as never[]) as unknown;
+  // Variadic: the third argument goes with its type.
+  const fcntl = library.func("int fcntl(int fd, int cmd, ...)") as (fd: number, cmd: number, ...typed: unknown[]) => number;
   return Object.freeze({
     path,
     socket: fn("socket", "int", ["int", "int", "int"]) as Libc["socket"],
@@ -143,6 +154,11 @@ function declare(koffi: Koffi, library: IKoffiLib, path: string): Libc {
     read: fn("read", "long", ["int", "void *", "size_t"]) as Libc["read"],
     write: fn("write", "long", ["int", "const void *", "size_t"]) as Libc["write"],
     poll: fn("poll", "int", ["void *", "unsigned long", "int"]) as PollFunction,
+    setNonBlocking: (fd: number) => {
+      const flags = fcntl(fd, F_GETFL);
+      return flags < 0 ? -1 : fcntl(fd, F_SETFL, "int", flags | O_NONBLOCK);
+    },
+    ppoll: fn("ppoll", "int", ["void *", "unsigned long", "const void *", "const void *"]) as Libc["ppoll"],
     errno: () => koffi.errno(),
   });
 }

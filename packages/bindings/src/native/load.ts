@@ -16,12 +16,12 @@ const loaded = new Map<string, Promise<ChronyLib>>();
 async function loadFrom(path: string): Promise<ChronyLib> {
   const koffi = await importKoffi();
   const library = koffi.load(path);
-  const [api, host] = await Promise.all([bindLibChrony(library), bindHost()]);
-  return Object.freeze({ ...api, ...host });
+  const api = await bindLibChrony(library);
+  return Object.freeze({ ...api, ...(await bindHost(api)) });
 }
 
 /**
- * The native libchrony with `poll()`-based `waitReadable` and `lastErrno`,
+ * The native libchrony with non-blocking sockets, the shared poller's `waitReadable` and `lastErrno`,
  * from the first candidate path that loads.
  *
  * @throws {@link ChronyLibraryError} listing every path tried and why it failed.

@@ -5,15 +5,42 @@
  * when nothing waits. Deadlines are JS timers; an eventfd restarts the
  * running `poll()` whenever the set of waited fds changes.
  *
+ * A `poll()` left blocked on a thread-pool thread blocks Node's exit, which
+ * joins those threads: `process.exit()` would hang for ever. So the poller
+ * wakes its `poll()` from the `exit` event, and gives `poll()` a timeout a
+ * little past the last waiter's deadline as a backstop for what no JS event
+ * announces (`worker.terminate()`). The JS timers still decide the results.
+ *
+ * A reply from chronyd on the same machine takes some 20 µs, far less than
+ * a round trip through the thread pool. So a lone waiter first waits for
+ * its fd on the main thread for at most {@link FAST_WAIT_NS}, as a C client
+ * would; the event loop is held no longer than that, never while other
+ * waits are pending (many queries would add up), and not on an fd whose
+ * last fast waits ran out (chronyd stopped or busy) until it has answered
+ * through the thread again or a moment has passed.
+ *
+ * In a worker thread, koffi aborts the process when an `.async` call
+ * completes while the worker is being torn down: end a worker only when
+ * none of its waits is pending and the poller is idle ({@link SharedPoller.stats}).
+ *
  * @module
  */
 import { endianness } from "node:os";
 import { EFD_CLOEXEC, EFD_NONBLOCK, POLLERR, POLLFD_SIZE, POLLHUP, POLLIN, POLLNVAL, loadLibc, type Libc } from "./libc.js";
 
+/** The longest a lone waiter holds the main thread waiting for its reply. */
+export const FAST_WAIT_NS = 200_000;
+/** Fast waits in a row that may run out before an fd goes without them... */
+const SLOW_FD_MISSES = 2;
+/** ...for this long. */
+const SLOW_FD_BACKOFF_MS = 250;
+
 /** What makes a waiter ready: data, or an error that receive() will report. */
 const READY_EVENTS = POLLIN | POLLERR | POLLHUP | POLLNVAL;
 /** setTimeout() fires at once for delays past this; longer waits have no deadline. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long past the last deadline the backstop timeout of a round lets poll() run. */
+const BACKSTOP_MARGIN_MS = 100;
 /** Consecutive failed poll() rounds before the waiters are failed instead of polled again. */
 const MAX_POLL_FAILURES = 3;
 const LITTLE_ENDIAN = endianness() === "LE";
@@ -24,6 +51,8 @@ interface Waiter {
   readonly fd: number;
   readonly resolve: (ready: boolean) => void;
   readonly reject: (error: Error) => void;
+  /** performance.now() at the deadline, Infinity for none. */
+  readonly deadline: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -48,11 +77,15 @@ export class SharedPoller {
   readonly #one = new Uint8Array(8);
   readonly #waiters = new Map<number, Set<Waiter>>();
   /** One pollfd for the synchronous single-fd checks, which may run while a round is in flight. */
-  readonly #probe = new DataView(Buffer.allocUnsafeSlow(POLLFD_SIZE).buffer);
+  readonly #probe = pollfds(1);
   /** pollfd array of the running round; only rebuilt between rounds. Off-heap, so it stays put while the thread reads it. */
-  #set = new DataView(Buffer.allocUnsafeSlow(POLLFD_SIZE * 16).buffer);
+  #set = pollfds(16);
   /** The fds the running round polls, besides the eventfd. */
   #round = new Set<number>();
+  /** `struct timespec` of the fast wait: tv_sec stays 0. */
+  readonly #fastTimeout = new Uint8Array(16);
+  /** Fds whose fast waits ran out: how many in a row, and when the last did. */
+  readonly #slow = new Map<number, { misses: number; since: number }>();
   #polling = false;
   #wakePending = false;
   #scheduled = false;
@@ -76,12 +109,15 @@ export class SharedPoller {
    * only the transport's own.
    */
   waitReadable(fd: number, timeoutMs: number): Promise<boolean> {
-    // A zero-timeout poll() never blocks: when the reply is already there, skip the thread round trip.
-    if (this.#readyNow(fd)) return READY;
+    // poll() reports a closed fd as POLLNVAL; a negative one it skips, which would only wait out the timeout.
+    if (!Number.isInteger(fd) || fd < 0) return READY;
+    // When the reply is there (or about to be), skip the thread round trip.
+    if (this.#readySoon(fd, timeoutMs)) return READY;
     if (!(timeoutMs > 0)) return NOT_READY;
     return new Promise<boolean>((resolve, reject) => {
-      const waiter: Waiter = { fd, resolve, reject, timer: undefined };
-      if (timeoutMs <= MAX_TIMER_MS) waiter.timer = setTimeout(() => this.#expire(waiter), Math.ceil(timeoutMs));
+      const limited = timeoutMs <= MAX_TIMER_MS;
+      const waiter: Waiter = { fd, resolve, reject, deadline: limited ? performance.now() + timeoutMs : Infinity, timer: undefined };
+      if (limited) waiter.timer = setTimeout(() => this.#expire(waiter), Math.ceil(timeoutMs));
       let waiters = this.#waiters.get(fd);
       if (!waiters) this.#waiters.set(fd, (waiters = new Set()));
       waiters.add(waiter);
@@ -94,6 +130,7 @@ export class SharedPoller {
    * receive() has an error (`EBADF`) to report from then on.
    */
   forget(fd: number): void {
+    this.#slow.delete(fd);
     const waiters = this.#waiters.get(fd);
     if (!waiters) return;
     this.#waiters.delete(fd);
@@ -108,9 +145,24 @@ export class SharedPoller {
   }
 
   #readyNow(fd: number): boolean {
-    writePollfd(this.#probe, 0, fd);
-    const ready = this.#libc.poll(new Uint8Array(this.#probe.buffer), 1, 0);
-    return ready > 0 && (this.#probe.getInt16(6, LITTLE_ENDIAN) & READY_EVENTS) !== 0;
+    writePollfd(this.#probe.view, 0, fd);
+    const ready = this.#libc.poll(this.#probe.bytes, 1, 0);
+    return ready > 0 && (this.#probe.view.getInt16(6, LITTLE_ENDIAN) & READY_EVENTS) !== 0;
+  }
+
+  /** {@link readyNow}, after a bounded wait on the main thread when this is the only wait and the fd answers fast. */
+  #readySoon(fd: number, timeoutMs: number): boolean {
+    const slow = this.#slow.get(fd);
+    if (this.#waiters.size > 0 || !(timeoutMs > 0) || (slow && slow.misses >= SLOW_FD_MISSES && performance.now() - slow.since < SLOW_FD_BACKOFF_MS)) {
+      return this.#readyNow(fd);
+    }
+    const timeout = new DataView(this.#fastTimeout.buffer);
+    timeout.setBigInt64(8, BigInt(Math.min(FAST_WAIT_NS, Math.floor(timeoutMs * 1e6))), LITTLE_ENDIAN);
+    writePollfd(this.#probe.view, 0, fd);
+    const ready = this.#libc.ppoll(this.#probe.bytes, 1, this.#fastTimeout, null) > 0 && (this.#probe.view.getInt16(6, LITTLE_ENDIAN) & READY_EVENTS) !== 0;
+    if (ready) this.#slow.delete(fd);
+    else this.#slow.set(fd, { misses: (slow?.misses ?? 0) + 1, since: performance.now() });
+    return ready;
   }
 
   #expire(waiter: Waiter): void {
@@ -154,8 +206,23 @@ export class SharedPoller {
     this.#round = new Set(fds);
     this.#polling = true;
     this.#rounds++;
-    // poll() runs on a thread-pool thread with no timeout: the JS timers and the eventfd end it.
-    this.#libc.poll.async(new Uint8Array(this.#set.buffer), fds.length + 1, -1, (error, ready) => this.#finished(error, ready));
+    try {
+      // The JS timers and the eventfd end the round; the timeout is only the backstop.
+      this.#libc.poll.async(this.#set.bytes, fds.length + 1, this.#backstop(), (error, ready) => this.#finished(error, ready));
+    } catch (error) {
+      // koffi refuses when too many async calls run at once (its max_async_calls).
+      this.#polling = false;
+      this.#round = new Set();
+      this.#failAll(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** poll()'s timeout: a little past the last deadline, or none (-1) when a waiter has none. */
+  #backstop(): number {
+    let last = 0;
+    for (const waiters of this.#waiters.values()) for (const waiter of waiters) last = Math.max(last, waiter.deadline);
+    if (last === Infinity) return -1;
+    return Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(last - performance.now())) + BACKSTOP_MARGIN_MS);
   }
 
   #finished(error: unknown, ready: number): void {
@@ -177,11 +244,11 @@ export class SharedPoller {
     const fds = [...this.#waiters.keys()];
     if (fds.length === 0) return;
     this.#fill(fds);
-    const ready = this.#libc.poll(new Uint8Array(this.#set.buffer), fds.length, 0);
+    const ready = this.#libc.poll(this.#set.bytes, fds.length, 0);
     if (ready < 0) return this.#failAll(new Error(`poll() failed: errno ${this.#libc.errno()}`));
     if (ready === 0) return;
     fds.forEach((fd, i) => {
-      if ((this.#set.getInt16(i * POLLFD_SIZE + 6, LITTLE_ENDIAN) & READY_EVENTS) === 0) return;
+      if ((this.#set.view.getInt16(i * POLLFD_SIZE + 6, LITTLE_ENDIAN) & READY_EVENTS) === 0) return;
       const waiters = this.#waiters.get(fd)!;
       this.#waiters.delete(fd);
       for (const waiter of waiters) settle(waiter, true);
@@ -202,11 +269,15 @@ export class SharedPoller {
 
   /** Writes one pollfd per fd, asking for POLLIN (errors and hang-ups are always reported). */
   #fill(fds: readonly number[]): void {
-    if (this.#set.byteLength < fds.length * POLLFD_SIZE) {
-      this.#set = new DataView(Buffer.allocUnsafeSlow(Math.max(fds.length, 2 * this.#set.byteLength / POLLFD_SIZE) * POLLFD_SIZE).buffer);
-    }
-    fds.forEach((fd, i) => writePollfd(this.#set, i * POLLFD_SIZE, fd));
+    if (this.#set.bytes.byteLength < fds.length * POLLFD_SIZE) this.#set = pollfds(Math.max(fds.length, (2 * this.#set.bytes.byteLength) / POLLFD_SIZE));
+    fds.forEach((fd, i) => writePollfd(this.#set.view, i * POLLFD_SIZE, fd));
   }
+}
+
+/** Room for `count` packed `struct pollfd`, in memory of its own outside the V8 heap. */
+function pollfds(count: number): { readonly bytes: Uint8Array; readonly view: DataView } {
+  const bytes = Buffer.allocUnsafeSlow(count * POLLFD_SIZE);
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
 function writePollfd(view: DataView, offset: number, fd: number): void {

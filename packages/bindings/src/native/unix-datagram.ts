@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -100,9 +100,14 @@ function errnoOf(error: unknown): number {
   return byName ?? EPROTO;
 }
 
+/** Random letters and digits, as socket.c's `generate_random_path()`; bytes from 248 up are dropped so that no character is likelier. */
 function randomName(length: number): string {
   let name = "";
-  for (let i = 0; i < length; i++) name += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  while (name.length < length) {
+    for (const byte of randomBytes(2 * length)) {
+      if (byte < 4 * ALPHANUMERIC.length && name.length < length) name += ALPHANUMERIC[byte % ALPHANUMERIC.length];
+    }
+  }
   return name;
 }
 

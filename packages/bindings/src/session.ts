@@ -62,11 +62,15 @@ export class Session {
     policy: RequestPolicy,
   ): Promise<T[]> {
     const { lib, handle } = this;
-    await this.exchange(() => lib.chrony_request_report_number_records(handle, report), report, `Counting ${report} records`, policy);
+    // Reports of one record need no count request: libchrony answers at once, and no await is spent on it.
+    const counting = lib.chrony_request_report_number_records(handle, report);
+    if (counting !== ChronyErr.OK || lib.chrony_needs_response(handle)) {
+      await this.exchange(() => lib.chrony_request_report_number_records(handle, report), report, null, policy, counting);
+    }
     const count = lib.chrony_get_report_number_records(handle);
     const records: T[] = [];
     for (let index = 0; index < count; index++) {
-      await this.exchange(() => lib.chrony_request_record(handle, report, index), report, `Reading ${report} record ${index}`, policy);
+      await this.exchange(() => lib.chrony_request_record(handle, report, index), report, index, policy);
       // ntpdata/authdata of a reference clock come back without fields (there is no NTP data).
       const empty = lib.chrony_get_record_number_fields(handle) <= 0;
       records.push(read(empty ? null : new FieldReader(lib, handle, report)));
@@ -82,35 +86,47 @@ export class Session {
     this.lib.chrony_close_socket(this.fd);
   }
 
-  /** Sends a request and processes its responses, re-sending after each timeout up to `retries` times. */
-  private async exchange(send: () => number, report: ReportName, action: string, { timeoutMs, retries }: RequestPolicy): Promise<void> {
+  /**
+   * Sends a request and processes its responses, re-sending after each
+   * timeout up to `retries` times. `record` is the record's index, `null`
+   * for the count request (for messages); `firstSent` is the result of a
+   * first send the caller already made.
+   */
+  private async exchange(
+    send: () => number,
+    report: ReportName,
+    record: number | null,
+    { timeoutMs, retries }: RequestPolicy,
+    firstSent?: number,
+  ): Promise<void> {
+    const action = () => (record === null ? `Counting ${report} records` : `Reading ${report} record ${record}`);
     for (let attempt = 0; attempt <= retries; attempt++) {
       // Re-issuing the request makes libchrony send it with a new sequence number; late answers to earlier ones are ignored.
-      const sent = send();
+      const sent = attempt === 0 && firstSent !== undefined ? firstSent : send();
       if (sent === ChronyErr.SEND_FAILED && this.errno() === Errno.EAGAIN) {
         // chronyd's socket queue is full (chronyd stopped or overloaded): the request is lost like an unanswered one.
         await sleep(timeoutMs);
         continue;
       }
-      if (sent !== ChronyErr.OK) throw this.failure(sent, report, action);
+      if (sent !== ChronyErr.OK) throw this.failure(sent, report, action());
       if (await this.receive(report, action, timeoutMs)) return;
     }
     throw new ChronyTimeoutError(
-      `${action}: no response from chronyd at ${describe(this.address)} within ${timeoutMs} ms (${retries + 1} attempts)`,
+      `${action()}: no response from chronyd at ${describe(this.address)} within ${timeoutMs} ms (${retries + 1} attempts)`,
       retries + 1,
       timeoutMs,
     );
   }
 
   /** Processes responses until libchrony needs no more; `false` when the attempt's time ran out. */
-  private async receive(report: ReportName, action: string, timeoutMs: number): Promise<boolean> {
+  private async receive(report: ReportName, action: () => string, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
     while (this.lib.chrony_needs_response(this.handle)) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return false;
       if (this.lib.waitReadable && !(await this.lib.waitReadable(this.fd, remaining))) return false;
       const result = this.lib.chrony_process_response(this.handle);
-      if (result !== ChronyErr.OK) throw this.failure(result, report, action);
+      if (result !== ChronyErr.OK) throw this.failure(result, report, action());
     }
     return true;
   }

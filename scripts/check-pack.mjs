@@ -4,7 +4,7 @@
 // attw --profile esm-only on the tarball. Fails if any package fails.
 // Needs the packages built first (`pnpm build`).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, join, posix, relative } from "node:path";
 import { banner, packageDirs, pnpmCommand, ROOT, run } from "./lib.mjs";
 
 const outRoot = join(ROOT, ".pack-check");
@@ -27,6 +27,20 @@ for (const dir of packageDirs()) {
     continue;
   }
   const tarball = join(out, tgz);
+  const entries = new Set(run("tar", ["-tzf", tarball], { capture: true }).stdout.split("\n").filter(Boolean));
+  if (!entries.has("package/LICENSE")) failures.push(`${name}: no LICENSE in the tarball`);
+  // Source maps must point at sources the tarball ships.
+  const extract = join(out, "x");
+  mkdirSync(extract);
+  run("tar", ["-xzf", tarball, "-C", extract], { capture: true });
+  for (const entry of entries) {
+    if (!entry.endsWith(".map")) continue;
+    const map = JSON.parse(readFileSync(join(extract, entry), "utf8"));
+    for (const source of map.sources ?? []) {
+      const resolved = posix.join(posix.dirname(entry), source);
+      if (!entries.has(resolved)) failures.push(`${name}: ${entry} points at ${source}, which is not in the tarball`);
+    }
+  }
   if (run("publint", ["run", tarball, "--strict"], { cwd: dir }).status !== 0) {
     failures.push(`${name}: publint --strict failed`);
   }

@@ -132,9 +132,14 @@ export async function startMockChronyd(state: ChronyStateConfig = {}, options: M
   });
 
   await new Promise<void>((resolve, reject) => {
-    socket.once("error", reject);
+    socket.once("error", (error) => {
+      // A failed bind (port in use) must not leave the socket open.
+      socket.close();
+      reject(error);
+    });
     socket.bind(port, host, () => {
-      socket.off("error", reject);
+      socket.removeAllListeners("error");
+      socket.on("error", () => {});
       resolve();
     });
   });

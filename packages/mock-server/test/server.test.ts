@@ -2,7 +2,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -193,4 +193,16 @@ describe("chrony-mock-server CLI", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   }, 20_000);
+});
+
+describe("a failed start", () => {
+  it("closes its socket when the port is taken: 50 attempts leave no fd behind", async () => {
+    await using taken = await startMockChronyd({});
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const before = fds();
+    for (let i = 0; i < 50; i++) await expect(startMockChronyd({}, { port: taken.port })).rejects.toThrow(/EADDRINUSE/);
+    // Closing is asynchronous in libuv: give the handles a turn to go.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fds()).toBe(before);
+  });
 });

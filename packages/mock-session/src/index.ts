@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { MockChronySession, type CallRecord, type FaultHandle, type MockChronySessionOptions } from "./session.js";
+export { DEFAULT_CALL_LOG_SIZE, MockChronySession, type CallRecord, type FaultHandle, type MockChronySessionOptions } from "./session.js";
 export { faults, FaultOccurrences, type Fault, type FaultScope, type CallFault, type NoReplyFault, type StatusFault, type FieldFault } from "./faults.js";
 export type * from "./state/config.js";
 export type { ConfigUpdate } from "./state/merge.js";

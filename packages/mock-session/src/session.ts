@@ -50,8 +50,13 @@ export interface CallRecord {
 export interface MockChronySessionOptions {
   /** Faults in force from the start. */
   readonly faults?: readonly Fault[];
-  /** Record every C API call in {@link MockChronySession.calls}. Default true. */
-  readonly log?: boolean;
+  /**
+   * How many of the latest C API calls {@link MockChronySession.calls} keeps:
+   * a number (default {@link DEFAULT_CALL_LOG_SIZE}), `Infinity` for all,
+   * `false` or 0 for none. The log is a window so that a long test cannot
+   * grow the heap without bound.
+   */
+  readonly log?: number | boolean;
 }
 
 /** A live fault; `dispose()` (or `using`) removes it. */
@@ -98,6 +103,16 @@ const ERRNO = { EBADF: 9, EINVAL: 22 } as const;
 
 let instances = 0;
 
+/** How many calls the log keeps by default: enough for a failing test's story, bounded for a long one. */
+export const DEFAULT_CALL_LOG_SIZE = 1000;
+
+function callLogSize(log: number | boolean | undefined): number {
+  if (log === undefined || log === true) return DEFAULT_CALL_LOG_SIZE;
+  if (log === false) return 0;
+  if (log === Infinity || (Number.isInteger(log) && log >= 0)) return log;
+  throw new RangeError(`options.log must be a non-negative integer, Infinity, true or false, got ${String(log)}`);
+}
+
 
 export class MockChronySession {
   /** The libchrony C API, in pure TypeScript; pass it to `ChronyConnection.open({ lib })`. */
@@ -106,6 +121,7 @@ export class MockChronySession {
   private server: ServerState;
   private readonly active: ActiveFault[] = [];
   private readonly log: CallRecord[] = [];
+  private readonly logSize: number;
   private readonly logging: boolean;
   private readonly sockets = new Map<number, MockSocket>();
   private readonly sessions = new Map<MockSessionPointer, SessionEntry>();
@@ -120,7 +136,8 @@ export class MockChronySession {
     validateConfig(config);
     this.config = config;
     this.server = normalizeState(config);
-    this.logging = options.log ?? true;
+    this.logSize = callLogSize(options.log);
+    this.logging = this.logSize > 0;
     this.sequence = (0x9e3779b9 ^ ++instances) >>> 0;
     options.faults?.forEach((fault, i) => this.active.push(new ActiveFault(validateFault(fault, `faults[${i}]`))));
     this.lib = this.createLib();
@@ -172,8 +189,9 @@ export class MockChronySession {
     this.active.length = 0;
   }
 
-  /** Every C API call so far, oldest first. */
+  /** The latest C API calls (at most the `log` window), oldest first. */
   get calls(): readonly CallRecord[] {
+    if (this.log.length > this.logSize) this.log.splice(0, this.log.length - this.logSize);
     return this.log;
   }
 
@@ -199,7 +217,10 @@ export class MockChronySession {
   }
 
   private record(fn: LibChronyFunction, args: readonly unknown[], result: unknown, report: ReportName | null, injected: boolean): void {
-    if (this.logging) this.log.push({ fn, args, result, report, injected });
+    if (!this.logging) return;
+    this.log.push({ fn, args, result, report, injected });
+    // Trimmed in batches: the log stays between one and two windows long, at constant cost per call.
+    if (this.log.length >= 2 * this.logSize) this.log.splice(0, this.log.length - this.logSize);
   }
 
   /** The injected result of a call, if a call fault fires for it. */

@@ -146,6 +146,9 @@ export function expectedRequestLength(version: number, command: number): number 
   // Version differences of the other commands.
   if (version >= 4.07 && (command === EXTRA_CODES.REQ_NULL || command === EXTRA_CODES.REQ_LOGON)) return 0;
   if (version >= 4.06 && command === 56) return 0;
+  // REQ_DOFFSET: chronyd 4.0 still takes it (pktlength.c `REQ_LENGTH_ENTRY(doffset, null)`); 4.1 made it
+  // "not supported" in favour of REQ_DOFFSET2 (chrony commit 52b29f6 "cmdmon: convert doffset request to float").
+  if (command === 32) return version < 4.01 ? 28 : 0;
   if (command === 72) return 52;
   if (command === 73 || command === 74) return 48;
   return OTHER_COMMAND_LENGTHS[command] ?? 0;

@@ -145,11 +145,14 @@ export class ChronyConnection implements AsyncDisposable {
   static async open(options: ChronyConnectionOptions = {}): Promise<ChronyConnection> {
     const policy = requestPolicy(options);
     const given = options.lib ?? overrideLib(options);
-    let addresses = options.address === undefined ? defaultAddresses() : [options.address];
+    let addresses: string[];
     let lib: ChronyLib;
-    if (given) lib = given;
-    else {
-      const backend = await loadBackend(options, addresses);
+    if (given) {
+      // A given lib (a mock) is not the host's chronyd: which sockets exist here must not change what it sees.
+      lib = given;
+      addresses = options.address === undefined ? defaultAddresses(() => true) : [options.address];
+    } else {
+      const backend = await loadBackend(options, options.address === undefined ? defaultAddresses() : [options.address]);
       lib = backend.lib;
       addresses = backend.addresses;
     }

@@ -56,7 +56,7 @@ describe("injected errors", () => {
 
   test.concurrent("disabled RTC (status 'not enabled'): RTC skipped, verdict ok", async () => {
     // A tracked, drifting RTC first, to see the check reads it...
-    chrony.use({ rtc: { refTime: { seconds: 1705319451, nanoseconds: 0 }, samples: 18, runs: 7, span: 549, offset: -1.6, freqOffset: -107.6 } });
+    chrony.use({ rtc: { refTime: { sec: 1705319451, nsec: 0 }, samples: 18, runs: 7, span: 549, offset: -1.6, freqOffset: -107.6 } });
     expect((await checkHealth(FAST)).verdict).toBe("warn"); // drifting RTC seen
     // ...then chronyd answers "not enabled" (CHRONY_DISABLED): no RTC tracking, nothing to warn about.
     chrony.use(faults.status(6, { report: "rtcdata" }));

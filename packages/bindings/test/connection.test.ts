@@ -77,7 +77,7 @@ describe("reports through an injected ChronyLib", () => {
   it("resolves smoothing to null when disabled, else flags with helpers", async () => {
     await using enabled = await open();
     const smoothing = await enabled.getSmoothing();
-    expect(smoothing).toMatchObject({ flags: 1, remainingTime: 63.9 });
+    expect(smoothing).toMatchObject({ flags: 1, active: true, leapOnly: false, remainingTime: 63.9 });
     expect(smoothing!.isActive()).toBe(true);
     expect(smoothing!.isLeapOnly()).toBe(false);
     await using disabled = await open(labServer({ smoothing: { entries: [{ error: ChronyErr.DISABLED }] } }));
@@ -91,7 +91,7 @@ describe("reports through an injected ChronyLib", () => {
     expect(select!.isSelected()).toBe(true);
     expect(select!.hasOption(SelectOption.TRUST)).toBe(true);
     expect(select!.hasOption(SelectOption.TRUST, true)).toBe(false);
-    expect(select!.authentication).toBe(false);
+    expect(select!.authenticated).toBe(false);
     const activity = await connection.getActivity();
     expect(activity).toMatchObject({ onlineSources: 2, unresolvedSources: 1 });
     expect(activity.totalSources()).toBe(3);

@@ -193,7 +193,7 @@ describe.skipIf(targets.length === 0).each(targets)("integration: $label", (targ
       const row = rows[i]!;
       expect(String.fromCharCode(r.state)).toBe(row[0]);
       expect(r.address).toBe(row[1]);
-      expect(r.authentication ? "Y" : "N").toBe(row[2]);
+      expect(r.authenticated ? "Y" : "N").toBe(row[2]);
       expect(Math.abs(r.lastSampleAgo - Number(row[13]))).toBeLessThanOrEqual(5);
       expect(Math.abs(r.score - Number(row[14]))).toBeLessThan(0.1);
       expect(Math.abs(r.lowLimit - Number(row[15]))).toBeLessThan(1e-3);

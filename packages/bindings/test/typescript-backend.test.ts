@@ -20,7 +20,7 @@ const STATE: ChronyStateConfig = {
     { address: "198.51.100.7", mode: SourceMode.PEER, state: SourceState.FALSETICKER },
   ],
   rtc: { samples: 12, offset: -0.654321 },
-  serverstats: { ntpRequests: 123456, ntpTimestampSpan: 3600 },
+  serverstats: { receivedNtpRequests: 123456, ntpTimestampSpan: 3600 },
 };
 
 /** A UDP socket that reads every request and never answers: chronyd frozen or lost. */

@@ -177,7 +177,7 @@ function selectdata(s: ServerState): string[] {
 
 function activity(s: ServerState): string[] {
   const a = s.activity;
-  return [[a.online, a.offline, a.burstOnline, a.burstOffline, a.unresolved].join(",")];
+  return [[a.onlineSources, a.offlineSources, a.burstOnlineReturnSources, a.burstOfflineReturnSources, a.unresolvedSources].join(",")];
 }
 
 function serverstats43(s: ServerState): string[] {
@@ -185,15 +185,15 @@ function serverstats43(s: ServerState): string[] {
   const u32 = (x: bigint): string => String(BigInt.asUintN(32, x));
   return [
     [
-      v.ntpRequests,
+      v.receivedNtpRequests,
       v.droppedNtpRequests,
-      v.commandRequests,
+      v.receivedCommandRequests,
       v.droppedCommandRequests,
       v.droppedClientLogRecords,
-      v.ntsKeConnections,
+      v.acceptedNtsKeConnections,
       v.droppedNtsKeConnections,
-      v.authenticatedNtpRequests,
-      v.interleavedNtpRequests,
+      v.receivedAuthenticatedNtpRequests,
+      v.receivedInterleavedNtpRequests,
       v.heldNtpTimestamps,
       v.ntpTimestampSpan,
     ]
@@ -230,7 +230,7 @@ const ntpSources = (s: ServerState): Source[] => s.sources.filter((src) => src.m
 function authdata(s: ServerState): string[] {
   return ntpSources(s).map((src) => {
     const a = src.authdata;
-    return [sourceName(src), ["-", "SK", "NTS"][a.mode] ?? "?", a.keyId, a.keyType, a.keyLength, a.lastKeEstablishmentAgo, a.keEstablishmentAttempts, a.nak ? 1 : 0, a.cookies, a.cookieLength].join(",");
+    return [sourceName(src), ["-", "SK", "NTS"][a.mode] ?? "?", a.keyId, a.keyType, a.keyLength, a.lastKeyEstablishmentAgo, a.keyEstablishmentAttempts, a.nak ? 1 : 0, a.cookies, a.cookieLength].join(",");
   });
 }
 
@@ -266,7 +266,7 @@ function ntpdata(s: ServerState): string[] {
       f(n.rootDispersion, 6),
       hex8(n.referenceId),
       n.stratum <= 1 ? refidString(n.referenceId) : "",
-      timespec(n.referenceTime),
+      timespec(n.refTime),
       f(n.offset, 9),
       f(n.peerDelay, 9),
       f(n.peerDispersion, 9),
@@ -277,12 +277,12 @@ function ntpdata(s: ServerState): string[] {
       binary(n.flags, 4),
       n.flags & NtpFlag.INTERLEAVED ? "Yes" : "No",
       n.flags & NtpFlag.AUTHENTICATED ? "Yes" : "No",
-      tss(n.txTimestamping),
-      tss(n.rxTimestamping),
-      n.totalTx,
-      n.totalRx,
-      n.totalValidRx,
-      n.totalGoodRx,
+      tss(n.transmitTimestamping),
+      tss(n.receiveTimestamping),
+      n.transmittedMessages,
+      n.receivedMessages,
+      n.receivedValidMessages,
+      n.receivedGoodMessages,
     ].join(",");
   });
 }

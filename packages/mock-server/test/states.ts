@@ -19,7 +19,7 @@ export const SYNCED: ChronyStateConfig = {
       latestMeasErr: 0.0345,
       authdata: { mode: AuthMode.NTS },
       selectdata: { configuredOptions: SelectOption.PREFER | SelectOption.TRUST, score: 12.75 },
-      ntpdata: { referenceId: 0x47505300, stratum: 1, poll: 10, precision: -20, jitterAsymmetry: -0.25, txTimestamping: NtpTimestamping.DAEMON, rxTimestamping: NtpTimestamping.HARDWARE },
+      ntpdata: { referenceId: 0x47505300, stratum: 1, poll: 10, precision: -20, jitterAsymmetry: -0.25, transmitTimestamping: NtpTimestamping.DAEMON, receiveTimestamping: NtpTimestamping.HARDWARE },
       sourcestats: { samples: 30, runs: 11, span: 40000, residFreq: -0.5, skew: 123456.7, offset: -2.5, stdDev: 1234.5 },
     },
     {
@@ -33,8 +33,17 @@ export const SYNCED: ChronyStateConfig = {
   ],
   rtc: { samples: 12, runs: 5, span: 123456, offset: -0.654321, freqOffset: 17.25 },
   smoothing: { active: true, leapOnly: true, offset: -0.000155, freqOffset: 0.00493, wander: -0.001, lastUpdateAgo: 0.25, remainingTime: 1234.5 },
-  activity: { online: 3, offline: 1, burstOnline: 0, burstOffline: 2, unresolved: 1 },
-  serverstats: { ntpRequests: 123456, commandRequests: 77, droppedNtpRequests: 3, ntsKeConnections: 5, authenticatedNtpRequests: 9, interleavedNtpRequests: 4, heldNtpTimestamps: 100, ntpTimestampSpan: 3600 },
+  activity: { onlineSources: 3, offlineSources: 1, burstOnlineReturnSources: 0, burstOfflineReturnSources: 2, unresolvedSources: 1 },
+  serverstats: {
+    receivedNtpRequests: 123456,
+    receivedCommandRequests: 77,
+    droppedNtpRequests: 3,
+    acceptedNtsKeConnections: 5,
+    receivedAuthenticatedNtpRequests: 9,
+    receivedInterleavedNtpRequests: 4,
+    heldNtpTimestamps: 100,
+    ntpTimestampSpan: 3600,
+  },
 };
 
 /** Unsynchronized: nothing reachable, no RTC, no smoothing. */

@@ -11,7 +11,7 @@ export type * from "./state/config.js";
 export type { ConfigUpdate } from "./state/merge.js";
 export { ChronyConfigError } from "./state/errors.js";
 export { validateConfig } from "./state/schema.js";
-export { STATE_SPEC, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
+export { STATE_SPEC, EXACT_TIME_SHAPE, TIME_LIMIT, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
 export { normalizeState, referenceIdOf, sourceStateOf, type ServerState } from "./state/normalize.js";
 export { mergeConfig } from "./state/merge.js";
 export { resolveRequest, type Answer } from "./chronyd/server.js";

@@ -19,7 +19,7 @@ function heapAfterGc(): number {
 }
 
 describe("call log", () => {
-  it("keeps the latest calls only, so 100,000 tracking reads with default options leave the heap flat", () => {
+  it("keeps the latest calls only, so 100,000 tracking reads with default options leave the heap flat", { timeout: 120_000 }, () => {
     const mock = new MockChronySession();
     drive(mock.lib);
     const before = heapAfterGc();

@@ -25,8 +25,14 @@ describe("validation names the exact path and what is allowed", () => {
     { config: { sources: [{ ntpdata: { flags: 0x10000 } }] }, path: "sources[0].ntpdata.flags", allowed: "a combination of the bits 0xc3ff" },
     { config: { sources: [{ address: "gps.example.com" }] }, path: "sources[0].address", allowed: "an IPv4 or IPv6 address, or a reference clock name of 1 to 4 printable characters" },
     { config: { serverVersion: "5.0" }, path: "serverVersion", allowed: 'a chronyd version "major.minor" from "3.0" to "4.99"' },
-    { config: { serverstats: { ntpRequests: 2n ** 64n } }, path: "serverstats.ntpRequests", allowed: "an integer from 0 to 2^64-1" },
-    { config: { rtc: { refTime: { seconds: 1, nanoseconds: 1e9 } } }, path: "rtc.refTime.nanoseconds", allowed: "an integer from 0 to 999999999" },
+    { config: { serverstats: { receivedNtpRequests: 2n ** 64n } }, path: "serverstats.receivedNtpRequests", allowed: "an integer from 0 to 2^64-1" },
+    { config: { rtc: { refTime: { sec: 1, nsec: 1e9 } } }, path: "rtc.refTime.nsec", allowed: "an integer from 0 to 999999999" },
+    { config: { rtc: { refTime: { sec: 1 } } }, path: "rtc.refTime.nsec", allowed: "a value" },
+    // libchrony reads the seconds into a signed time_t: 2^63 would read back negative.
+    { config: { tracking: { refTime: { sec: 2n ** 63n, nsec: 0 } } }, path: "tracking.refTime.sec", allowed: "an integer from 0 to 2^63-1" },
+    { config: { tracking: { refTime: 2 ** 63 } }, path: "tracking.refTime", allowed: "seconds since the epoch (a finite number ≥ 0 and below 2^63)" },
+    { config: { tracking: { refTime: { seconds: 1, nanoseconds: 0 } } }, path: "tracking.refTime.seconds", allowed: "one of the keys sec, nsec" },
+    { config: { activity: { online: 1 } }, path: "activity.online", allowed: "one of the keys onlineSources, offlineSources, burstOnlineReturnSources, burstOfflineReturnSources, unresolvedSources" },
     { config: { sources: "none" }, path: "sources", allowed: "an array of at most 1024 entries" },
   ])("rejects at $path", ({ config, path, allowed }) => {
     const error = rejects(config);
@@ -38,6 +44,15 @@ describe("validation names the exact path and what is allowed", () => {
   it("rejects a reference clock with an IP address and an NTP source with a name", () => {
     expect(rejects({ sources: [{ address: "192.0.2.1", mode: SourceMode.REFERENCE_CLOCK }] }).path).toBe("sources[0].address");
     expect(rejects({ sources: [{ address: "PPS", mode: SourceMode.CLIENT }] }).path).toBe("sources[0].address");
+  });
+
+  it("rejects a reference clock whose reference ID is not its name, or with NTP-only records", () => {
+    expect(rejects({ sources: [{ address: "GPS", referenceId: 0x50505300 }] })).toMatchObject({ path: "sources[0].referenceId" });
+    expect(rejects({ sources: [{ address: "GPS", ntpdata: {} }] }).path).toBe("sources[0].ntpdata");
+    expect(rejects({ sources: [{ address: "PPS", authdata: { mode: 0 } }] }).path).toBe("sources[0].authdata");
+    expect(normalizeState({ sources: [{ address: "GPS", referenceId: 0x47505300 }] }).sources[0]!.referenceId).toBe(0x47505300);
+    // An NTP source's reference ID is its own (it reads back from sourcestats and selectdata, not from the address).
+    expect(normalizeState({ sources: [{ address: "192.0.2.1", referenceId: 7 }] }).sources[0]!.referenceId).toBe(7);
   });
 
   it("rejects a selectdata state that contradicts the source state (sources.c SRC_ReportSource)", () => {
@@ -63,7 +78,7 @@ describe("validation names the exact path and what is allowed", () => {
         sources: fc.array(source, { maxLength: 4 }),
         rtc: fc.oneof(fc.constant(null), fc.record({ samples: value, available: value }, { requiredKeys: [] })),
         smoothing: fc.oneof(fc.constant(null), fc.record({ active: value, offset: value }, { requiredKeys: [] })),
-        serverstats: fc.record({ ntpRequests: value }, { requiredKeys: [] }),
+        serverstats: fc.record({ receivedNtpRequests: value }, { requiredKeys: [] }),
         extra: value,
       },
       { requiredKeys: [] },

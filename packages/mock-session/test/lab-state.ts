@@ -13,11 +13,13 @@ const uint = (f: Fields, name: string) => Number(f.get(name)!.split(" ")[0]);
 const float = (f: Fields, name: string) => Number(f.get(name)!);
 const text = (f: Fields, name: string) => (f.get(name) === "NULL" ? null : (JSON.parse(f.get(name)!) as string));
 const time = (f: Fields, name: string) => {
-  const [, seconds, nanoseconds] = /tv_sec=(\d+), tv_nsec=(\d+)/.exec(f.get(name)!)!;
-  return { seconds: Number(seconds), nanoseconds: Number(nanoseconds) };
+  const [, sec, nsec] = /tv_sec=(\d+), tv_nsec=(\d+)/.exec(f.get(name)!)!;
+  return { sec: Number(sec), nsec: Number(nsec) };
 };
 /** libchrony hands int16 out without sign extension; the state holds the real value. */
 const int16 = (f: Fields, name: string) => (uint(f, name) << 16) >> 16;
+/** A field only some chronyd versions send (e.g. ntpdata's timestamp counters from 4.6): omitted when the record lacks it. */
+const optional = <T>(f: Fields, name: string, read: (f: Fields, name: string) => T): T | undefined => (f.has(name) ? read(f, name) : undefined);
 const ascii = (id: number) => Buffer.from([id >>> 24, (id >>> 16) & 255, (id >>> 8) & 255, id & 255]).toString("latin1").replace(/\0+$/, "");
 
 export function labState(records: TracedRecords): ChronyStateConfig {
@@ -72,8 +74,8 @@ export function labState(records: TracedRecords): ChronyStateConfig {
               keyType: uint(auth, "key type") as never,
               keyId: uint(auth, "key ID"),
               keyLength: uint(auth, "key length"),
-              keEstablishmentAttempts: uint(auth, "key establishment attempts"),
-              lastKeEstablishmentAgo: uint(auth, "last key establishment ago"),
+              keyEstablishmentAttempts: uint(auth, "key establishment attempts"),
+              lastKeyEstablishmentAgo: uint(auth, "last key establishment ago"),
               cookies: uint(auth, "cookies"),
               cookieLength: uint(auth, "cookie length"),
               nak: uint(auth, "NAK") === 1,
@@ -90,19 +92,24 @@ export function labState(records: TracedRecords): ChronyStateConfig {
               rootDelay: float(ntp, "root delay"),
               rootDispersion: float(ntp, "root dispersion"),
               referenceId: uint(ntp, "reference ID"),
-              referenceTime: time(ntp, "reference time"),
+              refTime: time(ntp, "reference time"),
               offset: float(ntp, "offset"),
               peerDelay: float(ntp, "peer delay"),
               peerDispersion: float(ntp, "peer dispersion"),
               responseTime: float(ntp, "response time"),
               jitterAsymmetry: float(ntp, "jitter asymmetry"),
               flags: uint(ntp, "flags"),
-              txTimestamping: uint(ntp, "transmit timestamping") as never,
-              rxTimestamping: uint(ntp, "receive timestamping") as never,
-              totalTx: uint(ntp, "transmitted messages"),
-              totalRx: uint(ntp, "received messages"),
-              totalValidRx: uint(ntp, "received valid messages"),
-              totalGoodRx: uint(ntp, "received good messages"),
+              transmitTimestamping: uint(ntp, "transmit timestamping") as never,
+              receiveTimestamping: uint(ntp, "receive timestamping") as never,
+              transmittedMessages: uint(ntp, "transmitted messages"),
+              receivedMessages: uint(ntp, "received messages"),
+              receivedValidMessages: uint(ntp, "received valid messages"),
+              receivedGoodMessages: uint(ntp, "received good messages"),
+              // The second ntpdata variant (chronyd ≥ 4.6) only.
+              kernelTransmitTimestamps: optional(ntp, "kernel transmit timestamps", uint),
+              kernelReceiveTimestamps: optional(ntp, "kernel receive timestamps", uint),
+              hardwareTransmitTimestamps: optional(ntp, "hardware transmit timestamps", uint),
+              hardwareReceiveTimestamps: optional(ntp, "hardware receive timestamps", uint),
             },
           }),
     };
@@ -142,24 +149,32 @@ export function labState(records: TracedRecords): ChronyStateConfig {
         }
       : null,
     activity: {
-      online: uint(a, "online sources"),
-      offline: uint(a, "offline sources"),
-      burstOnline: uint(a, "burst online-return sources"),
-      burstOffline: uint(a, "burst offline-return sources"),
-      unresolved: uint(a, "unresolved sources"),
+      onlineSources: uint(a, "online sources"),
+      offlineSources: uint(a, "offline sources"),
+      burstOnlineReturnSources: uint(a, "burst online-return sources"),
+      burstOfflineReturnSources: uint(a, "burst offline-return sources"),
+      unresolvedSources: uint(a, "unresolved sources"),
     },
     serverstats: {
-      ntpRequests: uint(ss, "received NTP requests"),
-      ntsKeConnections: uint(ss, "accepted NTS-KE connections"),
-      commandRequests: uint(ss, "received command requests"),
+      receivedNtpRequests: uint(ss, "received NTP requests"),
+      acceptedNtsKeConnections: uint(ss, "accepted NTS-KE connections"),
+      receivedCommandRequests: uint(ss, "received command requests"),
       droppedNtpRequests: uint(ss, "dropped NTP requests"),
       droppedNtsKeConnections: uint(ss, "dropped NTS-KE connections"),
       droppedCommandRequests: uint(ss, "dropped command requests"),
       droppedClientLogRecords: uint(ss, "dropped client log records"),
-      authenticatedNtpRequests: uint(ss, "received authenticated NTP requests"),
-      interleavedNtpRequests: uint(ss, "received interleaved NTP requests"),
-      heldNtpTimestamps: uint(ss, "held NTP timestamps"),
-      ntpTimestampSpan: uint(ss, "NTP timestamp span"),
+      receivedAuthenticatedNtpRequests: uint(ss, "received authenticated NTP requests"),
+      // Serverstats 3 (chronyd 4.2–4.3) and 4 (≥ 4.4) only.
+      receivedInterleavedNtpRequests: optional(ss, "received interleaved NTP requests", uint),
+      heldNtpTimestamps: optional(ss, "held NTP timestamps", uint),
+      ntpTimestampSpan: optional(ss, "NTP timestamp span", uint),
+      // Serverstats 4 (chronyd ≥ 4.4) only.
+      servedDaemonRxTimestamps: optional(ss, "served daemon RX timestamps", uint),
+      servedDaemonTxTimestamps: optional(ss, "served daemon TX timestamps", uint),
+      servedKernelRxTimestamps: optional(ss, "served kernel RX timestamps", uint),
+      servedKernelTxTimestamps: optional(ss, "served kernel TX timestamps", uint),
+      servedHardwareRxTimestamps: optional(ss, "served hardware RX timestamps", uint),
+      servedHardwareTxTimestamps: optional(ss, "served hardware TX timestamps", uint),
     },
   };
 }

@@ -68,10 +68,18 @@ describe("response variants follow the server version (candm.h history)", () => 
   });
 
   it("serves 64-bit counters exactly, as bigint beyond 2^53 (koffi's convention)", () => {
-    const mock = new MockChronySession({ serverVersion: "4.8", serverstats: { ntpRequests: 2n ** 60n + 1n, commandRequests: 7 } });
+    const mock = new MockChronySession({ serverVersion: "4.8", serverstats: { receivedNtpRequests: 2n ** 60n + 1n, receivedCommandRequests: 7 } });
     const { s } = openSession(mock.lib);
     const [record] = readReport(mock.lib, s, "serverstats").records;
     expect(record!["received NTP requests"]).toBe(2n ** 60n + 1n);
+    expect(record!["received command requests"]).toBe(7);
+  });
+
+  it("wraps counters exactly to 32 bits for chronyd before 4.4, as its own counters wrap", () => {
+    const mock = new MockChronySession({ serverVersion: "4.3", serverstats: { receivedNtpRequests: 2n ** 60n + 5n, receivedCommandRequests: 2 ** 32 + 7 } });
+    const { s } = openSession(mock.lib);
+    const [record] = readReport(mock.lib, s, "serverstats").records;
+    expect(record!["received NTP requests"]).toBe(5);
     expect(record!["received command requests"]).toBe(7);
   });
 });

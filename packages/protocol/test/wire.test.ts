@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeFloat, encodeFloat, formatAddress, parseIpAddress, writeAddress } from "../src/index.js";
+import { decodeField, decodeFloat, encodeField, encodeFloat, formatAddress, parseIpAddress, writeAddress } from "../src/index.js";
 
 describe("chronyd's wire float (util.c UTI_FloatHostToNetwork, message.c get_field_float)", () => {
   it("encodes exact values exactly", () => {
@@ -65,5 +65,15 @@ describe("addresses as libchrony prints them (inet_ntop, ID#%010u)", () => {
   it("rejects names: only numeric addresses parse", () => {
     expect(parseIpAddress("localhost")).toBeNull();
     expect(parseIpAddress("GPS")).toBeNull();
+  });
+});
+
+describe("field codec", () => {
+  it("wraps a bigint beyond 2^53 to a 32-bit field exactly, as C's conversion does", () => {
+    const view = new DataView(new ArrayBuffer(4));
+    encodeField(view, 0, "uint32", 2n ** 60n + 0x12345679n);
+    expect(decodeField(view, 0, "uint32")).toBe(0x12345679);
+    encodeField(view, 0, "uint32", 2 ** 32 + 5);
+    expect(decodeField(view, 0, "uint32")).toBe(5);
   });
 });

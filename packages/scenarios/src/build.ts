@@ -23,17 +23,17 @@ import { isIPv4 } from "node:net";
 /** chronyd's "never" for seconds-ago fields. */
 export const NEVER = 0xffffffff;
 
-/** A time as exact seconds and nanoseconds. */
+/** A time as exact seconds and nanoseconds: `ExactTimeConfig` (the models' `refTimeExact` shape) with `sec` a number. */
 export interface ExactTime {
-  readonly seconds: number;
-  readonly nanoseconds: number;
+  readonly sec: number;
+  readonly nsec: number;
 }
 
 /** 2024-01-15T12:00:00.123456789Z: the presets' "now" (the last clock update), as in pychrony's mock. */
-export const REF_TIME: ExactTime = { seconds: 1705320000, nanoseconds: 123456789 };
+export const REF_TIME: ExactTime = { sec: 1705320000, nsec: 123456789 };
 
 /** `time` minus `seconds` (whole seconds). */
-export const before = (time: ExactTime, seconds: number): ExactTime => ({ seconds: time.seconds - seconds, nanoseconds: time.nanoseconds });
+export const before = (time: ExactTime, seconds: number): ExactTime => ({ sec: time.sec - seconds, nsec: time.nsec });
 
 /** Rounds away binary noise so that the JSON reads like chronyc's output. */
 const r = (value: number): number => Number(value.toPrecision(6));
@@ -53,8 +53,8 @@ export const NO_AUTH: AuthDataConfig = {
   keyType: 0,
   keyId: 0,
   keyLength: 0,
-  keEstablishmentAttempts: 0,
-  lastKeEstablishmentAgo: NEVER,
+  keyEstablishmentAttempts: 0,
+  lastKeyEstablishmentAgo: NEVER,
   cookies: 0,
   cookieLength: 0,
   nak: false,
@@ -66,8 +66,8 @@ export const NTS_AUTH: AuthDataConfig = {
   keyType: AuthKeyType.AEAD_AES_SIV_CMAC_256,
   keyId: 1,
   keyLength: 256,
-  keEstablishmentAttempts: 0,
-  lastKeEstablishmentAgo: 1980,
+  keyEstablishmentAttempts: 0,
+  lastKeyEstablishmentAgo: 1980,
   cookies: 8,
   cookieLength: 100,
   nak: false,
@@ -158,23 +158,23 @@ export function ntpSource(s: HeardSource): SourceConfig {
     rootDelay: r(rootDelay),
     rootDispersion: r(s.rootDispersion ?? 0.000503),
     referenceId: s.upstreamRefId ?? 0x47505300,
-    referenceTime: s.refTime ?? before(REF_TIME, 2 ** Math.max(s.poll, 0) / 2),
+    refTime: s.refTime ?? before(REF_TIME, 2 ** Math.max(s.poll, 0) / 2),
     offset: r(s.offset * 1.05),
     peerDelay: r(s.peerDelay ?? s.error * 0.3),
     peerDispersion: 0.0000012,
     responseTime: 0.000027,
     jitterAsymmetry: 0,
     flags: ALL_TESTS | (auth.mode !== AuthMode.NONE ? NtpFlag.AUTHENTICATED : 0),
-    txTimestamping: NtpTimestamping.KERNEL,
-    rxTimestamping: NtpTimestamping.KERNEL,
-    totalTx: packets,
-    totalRx: packets,
-    totalValidRx: packets,
-    totalGoodRx: packets > 10 ? packets - 3 : packets,
-    totalKernelTx: packets,
-    totalKernelRx: packets,
-    totalHwTx: 0,
-    totalHwRx: 0,
+    transmitTimestamping: NtpTimestamping.KERNEL,
+    receiveTimestamping: NtpTimestamping.KERNEL,
+    transmittedMessages: packets,
+    receivedMessages: packets,
+    receivedValidMessages: packets,
+    receivedGoodMessages: packets > 10 ? packets - 3 : packets,
+    kernelTransmitTimestamps: packets,
+    kernelReceiveTimestamps: packets,
+    hardwareTransmitTimestamps: 0,
+    hardwareReceiveTimestamps: 0,
   };
   return { ...heardRecords(s, mode), ntpdata, authdata: auth };
 }
@@ -249,23 +249,23 @@ export function unreachableSource(address: string, poll = 6, transmitted = 14): 
       rootDelay: 0,
       rootDispersion: 0,
       referenceId: 0,
-      referenceTime: { seconds: 0, nanoseconds: 0 },
+      refTime: { sec: 0, nsec: 0 },
       offset: 0,
       peerDelay: 0,
       peerDispersion: 0,
       responseTime: 0,
       jitterAsymmetry: 0,
       flags: 0,
-      txTimestamping: 0,
-      rxTimestamping: 0,
-      totalTx: transmitted,
-      totalRx: 0,
-      totalValidRx: 0,
-      totalGoodRx: 0,
-      totalKernelTx: 0,
-      totalKernelRx: 0,
-      totalHwTx: 0,
-      totalHwRx: 0,
+      transmitTimestamping: 0,
+      receiveTimestamping: 0,
+      transmittedMessages: transmitted,
+      receivedMessages: 0,
+      receivedValidMessages: 0,
+      receivedGoodMessages: 0,
+      kernelTransmitTimestamps: 0,
+      kernelReceiveTimestamps: 0,
+      hardwareTransmitTimestamps: 0,
+      hardwareReceiveTimestamps: 0,
     },
     authdata: NO_AUTH,
   };
@@ -320,7 +320,7 @@ export function unsynchronizedTracking(frequency: number, since?: { refTime: Exa
     referenceIp: null,
     stratum: 0,
     leapStatus: LeapStatus.NOT_SYNCHRONIZED,
-    refTime: since?.refTime ?? { seconds: 0, nanoseconds: 0 },
+    refTime: since?.refTime ?? { sec: 0, nsec: 0 },
     offset: 0,
     lastOffset: since?.lastOffset ?? 0,
     rmsOffset: since?.rmsOffset ?? 0,
@@ -335,29 +335,35 @@ export function unsynchronizedTracking(frequency: number, since?: { refTime: Exa
 
 /** Activity with every NTP source online. */
 export function activityOf(sources: readonly SourceConfig[]) {
-  return { online: sources.filter((s) => s.mode !== SourceMode.REFERENCE_CLOCK).length, offline: 0, burstOnline: 0, burstOffline: 0, unresolved: 0 };
+  return {
+    onlineSources: sources.filter((s) => s.mode !== SourceMode.REFERENCE_CLOCK).length,
+    offlineSources: 0,
+    burstOnlineReturnSources: 0,
+    burstOfflineReturnSources: 0,
+    unresolvedSources: 0,
+  };
 }
 
 /** Every serverstats counter, zero unless given. */
 export function serverstats(values: ServerStatsConfig = {}): Required<ServerStatsConfig> {
   return {
-    ntpRequests: 0,
-    ntsKeConnections: 0,
-    commandRequests: 0,
+    receivedNtpRequests: 0,
+    acceptedNtsKeConnections: 0,
+    receivedCommandRequests: 0,
     droppedNtpRequests: 0,
     droppedNtsKeConnections: 0,
     droppedCommandRequests: 0,
     droppedClientLogRecords: 0,
-    authenticatedNtpRequests: 0,
-    interleavedNtpRequests: 0,
+    receivedAuthenticatedNtpRequests: 0,
+    receivedInterleavedNtpRequests: 0,
     heldNtpTimestamps: 0,
     ntpTimestampSpan: 0,
-    daemonRxTimestamps: 0,
-    daemonTxTimestamps: 0,
-    kernelRxTimestamps: 0,
-    kernelTxTimestamps: 0,
-    hwRxTimestamps: 0,
-    hwTxTimestamps: 0,
+    servedDaemonRxTimestamps: 0,
+    servedDaemonTxTimestamps: 0,
+    servedKernelRxTimestamps: 0,
+    servedKernelTxTimestamps: 0,
+    servedHardwareRxTimestamps: 0,
+    servedHardwareTxTimestamps: 0,
     ...values,
   };
 }
@@ -372,7 +378,7 @@ export function state(s: Pick<ChronyStateConfig, "tracking" | "sources"> & Parti
     rtc: s.rtc ?? null,
     smoothing: s.smoothing ?? null,
     activity: s.activity ?? activityOf(sources),
-    serverstats: s.serverstats ?? serverstats({ commandRequests: 21 }),
+    serverstats: s.serverstats ?? serverstats({ receivedCommandRequests: 21 }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A chronyd state as JSON and back. JSON has no bigint: a 64-bit value (a
- * serverstats counter, a time's `seconds`) that is a bigint in TypeScript is
+ * serverstats counter, an exact time's `sec`) that is a bigint in TypeScript is
  * written as a decimal string, and such a string is read back as a bigint.
  * Numbers stay numbers (the presets use only numbers, all below 2^53). Where
  * the 64-bit values are is known from {@link STATE_SPEC}.
@@ -8,7 +8,7 @@
  * @module
  */
 import type { ChronyStateConfig } from "@chrony/mock-session";
-import { STATE_SPEC, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
+import { EXACT_TIME_SHAPE, STATE_SPEC, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -26,10 +26,8 @@ function encodeValue(spec: ValueSpec, value: unknown): unknown {
       return encodeObject(spec.shape, value as Record<string, unknown>);
     case "array":
       return (value as unknown[]).map((item) => encodeValue(spec.items, item));
-    case "time": {
-      const time = value as { seconds: unknown; nanoseconds: unknown };
-      return { seconds: encodeValue({ kind: "uint64" }, time.seconds), nanoseconds: time.nanoseconds };
-    }
+    case "time":
+      return encodeObject(EXACT_TIME_SHAPE, value as Record<string, unknown>);
     default:
       return value;
   }
@@ -61,12 +59,8 @@ function decodeValue(spec: ValueSpec, value: unknown): unknown {
       return Array.isArray(value) ? value : decodeObject(spec.shape, value as Record<string, unknown>);
     case "array":
       return Array.isArray(value) ? value.map((item) => decodeValue(spec.items, item)) : value;
-    case "time": {
-      if (Array.isArray(value)) return value;
-      const time = { ...(value as Record<string, unknown>) };
-      if ("seconds" in time) time.seconds = decodeValue({ kind: "uint64" }, time.seconds);
-      return time;
-    }
+    case "time":
+      return Array.isArray(value) ? value : decodeObject(EXACT_TIME_SHAPE, value as Record<string, unknown>);
     default:
       return value;
   }

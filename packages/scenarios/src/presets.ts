@@ -54,19 +54,19 @@ const SYNCED_SOURCE = lanSource();
 
 /** A client synchronized to one LAN NTP server (192.168.1.100, stratum 1): tracking stratum 2, leap normal. */
 export const SCENARIO_NTP_SYNCED: ChronyStateConfig = preset(
-  state({ tracking: lanTracking(SYNCED_SOURCE), sources: [SYNCED_SOURCE], serverstats: serverstats({ commandRequests: 21 }) }),
+  state({ tracking: lanTracking(SYNCED_SOURCE), sources: [SYNCED_SOURCE], serverstats: serverstats({ receivedCommandRequests: 21 }) }),
 );
 
 /** chronyd just started with no sources: reference ID 0, stratum 0, leap "not synchronised", root delay and dispersion 1 s. */
 export const SCENARIO_UNSYNC: ChronyStateConfig = preset(
-  state({ tracking: unsynchronizedTracking(-12.345), sources: [], serverstats: serverstats({ commandRequests: 3 }) }),
+  state({ tracking: unsynchronizedTracking(-12.345), sources: [], serverstats: serverstats({ receivedCommandRequests: 3 }) }),
 );
 
 const LEAP_INSERT_SOURCE = lanSource(LeapStatus.INSERT_SECOND);
 /** Synchronized on 2016-12-31 with a leap second to insert at midnight: leap status "insert second" in tracking, selectdata and ntpdata. */
 export const SCENARIO_LEAP_INSERT: ChronyStateConfig = preset(
   state({
-    tracking: lanTracking(LEAP_INSERT_SOURCE, LeapStatus.INSERT_SECOND, { seconds: 1483185600, nanoseconds: 123456789 }),
+    tracking: lanTracking(LEAP_INSERT_SOURCE, LeapStatus.INSERT_SECOND, { sec: 1483185600, nsec: 123456789 }),
     sources: [LEAP_INSERT_SOURCE],
   }),
 );
@@ -75,7 +75,7 @@ const LEAP_DELETE_SOURCE = lanSource(LeapStatus.DELETE_SECOND);
 /** Synchronized with a leap second to delete at midnight (never happened yet): leap status "delete second" everywhere. */
 export const SCENARIO_LEAP_DELETE: ChronyStateConfig = preset(
   state({
-    tracking: lanTracking(LEAP_DELETE_SOURCE, LeapStatus.DELETE_SECOND, { seconds: 1751284800, nanoseconds: 123456789 }),
+    tracking: lanTracking(LEAP_DELETE_SOURCE, LeapStatus.DELETE_SECOND, { sec: 1751284800, nsec: 123456789 }),
     sources: [LEAP_DELETE_SOURCE],
   }),
 );
@@ -97,7 +97,7 @@ export const SCENARIO_GPS_REFCLOCK: ChronyStateConfig = preset(
   state({
     tracking: trackingFor(GPS, { offset: -0.000003, rmsOffset: 0.000145, skew: 0.512, residualFreq: -0.004 }),
     sources: [GPS],
-    serverstats: serverstats({ ntpRequests: 18342, commandRequests: 12, interleavedNtpRequests: 0, heldNtpTimestamps: 0 }),
+    serverstats: serverstats({ receivedNtpRequests: 18342, receivedCommandRequests: 12, receivedInterleavedNtpRequests: 0, heldNtpTimestamps: 0 }),
   }),
 );
 
@@ -131,7 +131,7 @@ export const SCENARIO_PPS_REFCLOCK: ChronyStateConfig = preset(
   state({
     tracking: trackingFor(PPS, { offset: 0.000000021, rmsOffset: 0.000000215, skew: 0.0085, residualFreq: 0.0002 }),
     sources: [PPS, GPS_NOSELECT],
-    serverstats: serverstats({ ntpRequests: 18342, commandRequests: 12 }),
+    serverstats: serverstats({ receivedNtpRequests: 18342, receivedCommandRequests: 12 }),
   }),
 );
 
@@ -196,7 +196,7 @@ export const SCENARIO_NO_MAJORITY: ChronyStateConfig = preset(
 const DOWN = [unreachableSource("192.0.2.41"), unreachableSource("198.51.100.42"), unreachableSource("203.0.113.43")];
 /** Three servers configured, none ever answered (network down since start): reachability 0, 's', chronyd unsynchronized. */
 export const SCENARIO_ALL_UNREACHABLE: ChronyStateConfig = preset(
-  state({ tracking: unsynchronizedTracking(-12.345), sources: DOWN, serverstats: serverstats({ commandRequests: 4 }) }),
+  state({ tracking: unsynchronizedTracking(-12.345), sources: DOWN, serverstats: serverstats({ receivedCommandRequests: 4 }) }),
 );
 
 const ADDED = [
@@ -255,7 +255,7 @@ export const SCENARIO_LOCAL_REFERENCE: ChronyStateConfig = preset(
       updateInterval: 0,
     },
     sources: [],
-    serverstats: serverstats({ ntpRequests: 26, commandRequests: 21 }),
+    serverstats: serverstats({ receivedNtpRequests: 26, receivedCommandRequests: 21 }),
   }),
 );
 
@@ -269,7 +269,7 @@ const PEERS = [
 ];
 /** Symmetric peering (`peer`, chronyc '='): synchronized to one peer, combining the other; ntpdata mode active symmetric. */
 export const SCENARIO_PEER_MODE: ChronyStateConfig = preset(
-  state({ tracking: trackingFor(PEERS[0]!, { rmsOffset: 0.000011 }), sources: PEERS, serverstats: serverstats({ ntpRequests: 912, commandRequests: 7 }) }),
+  state({ tracking: trackingFor(PEERS[0]!, { rmsOffset: 0.000011 }), sources: PEERS, serverstats: serverstats({ receivedNtpRequests: 912, receivedCommandRequests: 7 }) }),
 );
 
 const V6 = [
@@ -282,7 +282,7 @@ export const SCENARIO_IPV6_SOURCES: ChronyStateConfig = preset(
   state({ tracking: trackingFor(V6[0]!, { updateInterval: 1030.2, rmsOffset: 0.000041 }), sources: V6 }),
 );
 
-const NTS_NAKED: AuthDataConfig = { ...NTS_AUTH, cookies: 6, keEstablishmentAttempts: 0, lastKeEstablishmentAgo: 7215 };
+const NTS_NAKED: AuthDataConfig = { ...NTS_AUTH, cookies: 6, keyEstablishmentAttempts: 0, lastKeyEstablishmentAgo: 7215 };
 const NTS = [
   internet("192.0.2.81", SelectState.BEST, 1, -0.000012, 0.0043, { auth: NTS_AUTH, upstreamRefId: 0x47505300 }),
   internet("198.51.100.82", SelectState.COMBINED, 1, 0.000066, 0.0061, { auth: NTS_NAKED, upstreamRefId: 0x50505300 }),
@@ -362,18 +362,18 @@ export const SCENARIO_BUSY_SERVER: ChronyStateConfig = preset(
     tracking: trackingFor(UPSTREAM[0]!, { updateInterval: 1030.2, rmsOffset: 0.000021 }),
     sources: UPSTREAM,
     serverstats: serverstats({
-      ntpRequests: 12345678901,
-      ntsKeConnections: 0,
-      commandRequests: 4321,
+      receivedNtpRequests: 12345678901,
+      acceptedNtsKeConnections: 0,
+      receivedCommandRequests: 4321,
       droppedNtpRequests: 23456789,
       droppedClientLogRecords: 1234567,
-      interleavedNtpRequests: 456789012,
+      receivedInterleavedNtpRequests: 456789012,
       heldNtpTimestamps: 65536,
       ntpTimestampSpan: 3892,
-      daemonRxTimestamps: 0,
-      daemonTxTimestamps: 12322222110,
-      kernelRxTimestamps: 12322222112,
-      kernelTxTimestamps: 0,
+      servedDaemonRxTimestamps: 0,
+      servedDaemonTxTimestamps: 12322222110,
+      servedKernelRxTimestamps: 12322222112,
+      servedKernelTxTimestamps: 0,
     }),
   }),
 );
@@ -418,7 +418,7 @@ export const SCENARIO_STRATUM_1: ChronyStateConfig = preset(
   state({
     tracking: trackingFor(PHC, { offset: 0.000000002, rmsOffset: 0.000000021, skew: 0.0021, residualFreq: 0.00003 }),
     sources: [PHC],
-    serverstats: serverstats({ ntpRequests: 734521, commandRequests: 9 }),
+    serverstats: serverstats({ receivedNtpRequests: 734521, receivedCommandRequests: 9 }),
   }),
 );
 

@@ -3,12 +3,13 @@
  * {@link STATE_SPEC}. It is as strict as mock-session's `validateConfig`:
  * unknown keys, out-of-range integers, unknown enum values and stray flag bits
  * are all rejected. Cross-field rules that only `normalizeState` checks (a
- * reference clock's name with mode REFERENCE_CLOCK, selectdata state matching
- * the source state) are left to {@link loadScenario}.
+ * reference clock's name with mode REFERENCE_CLOCK, a reference clock's
+ * reference ID being its name and it having no ntpdata or authdata,
+ * selectdata state matching the source state) are left to {@link loadScenario}.
  *
  * @module
  */
-import { STATE_SPEC, type AnyConstantSet, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
+import { EXACT_TIME_SHAPE, STATE_SPEC, TIME_LIMIT, type AnyConstantSet, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
 
 /** A JSON Schema document or subschema (plain JSON data). */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -82,12 +83,19 @@ export function bitRanges(set: AnyConstantSet): { min: number; max: number }[] {
   return ranges.sort((a, b) => a.min - b.min);
 }
 
+/** An unsigned value up to `max` (≥ 2^53): a JSON integer up to 2^53−1, or a decimal string up to `max`. */
+function uint64Schema(max: bigint): JsonSchema {
+  return {
+    anyOf: [
+      { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      { type: "string", pattern: max === UINT64_MAX ? UINT64_STRING_PATTERN : `^${decimalUpToPattern(max)}$` },
+    ],
+  };
+}
+
 const UINT64_SCHEMA: JsonSchema = {
   description: "An unsigned 64-bit value: a JSON integer up to 2^53−1, or a decimal string up to 2^64−1.",
-  anyOf: [
-    { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-    { type: "string", pattern: UINT64_STRING_PATTERN },
-  ],
+  ...uint64Schema(UINT64_MAX),
 };
 
 function valueSchema(spec: ValueSpec, defs: Record<string, JsonSchema>, description?: string): JsonSchema {
@@ -96,7 +104,7 @@ function valueSchema(spec: ValueSpec, defs: Record<string, JsonSchema>, descript
     case "integer":
       return { ...doc, type: "integer", minimum: spec.min, maximum: spec.max };
     case "uint64":
-      return { ...doc, $ref: "#/$defs/Uint64" };
+      return spec.max === undefined || spec.max === UINT64_MAX ? { ...doc, $ref: "#/$defs/Uint64" } : { ...doc, ...uint64Schema(spec.max) };
     case "number":
       return spec.nonNegative ? { ...doc, type: "number", minimum: 0 } : { ...doc, type: "number" };
     case "enum": {
@@ -150,21 +158,14 @@ export function buildChronyStateSchema(): JsonSchema {
   const defs: Record<string, JsonSchema> = {
     Uint64: UINT64_SCHEMA,
     IpAddress: { type: "string", pattern: IP_ADDRESS_PATTERN, description: "An IPv4 or IPv6 address (no zone index)." },
-    Time: {
-      description: "Seconds since the epoch, or exact seconds (a 64-bit value) and nanoseconds.",
-      anyOf: [
-        { type: "number", minimum: 0 },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["seconds", "nanoseconds"],
-          properties: {
-            seconds: { $ref: "#/$defs/Uint64" },
-            nanoseconds: { type: "integer", minimum: 0, maximum: 999_999_999 },
-          },
-        },
-      ],
-    },
+  };
+  defs.Time = {
+    description:
+      "Seconds since the epoch below 2^63 (a model's refTime), or exactly { sec, nsec }: seconds up to 2^63−1, a decimal string above 2^53−1, and nanoseconds (a model's refTimeExact).",
+    anyOf: [
+      { type: "number", minimum: 0, exclusiveMaximum: Number(TIME_LIMIT) },
+      { ...objectSchema(EXACT_TIME_SHAPE, defs), required: Object.keys(EXACT_TIME_SHAPE) },
+    ],
   };
   const root = objectSchema(STATE_SPEC.shape, defs, {
     $schema: { type: "string", description: "The schema of the document (ignored when loading)." },
@@ -174,7 +175,7 @@ export function buildChronyStateSchema(): JsonSchema {
     $id: CHRONY_STATE_SCHEMA_ID,
     title: "chronyd state",
     description:
-      "The declarative state of a simulated chronyd (@chrony/mock-session's ChronyStateConfig) as JSON. Enum values are libchrony's numbers (character codes for selection states and timestamping); 64-bit counters and seconds above 2^53−1 are decimal strings.",
+      "The declarative state of a simulated chronyd (@chrony/mock-session's ChronyStateConfig) as JSON. Keys are named as the properties of @chrony/bindings' models that read them back. Enum values are libchrony's numbers (character codes for selection states and timestamping); 64-bit counters and seconds above 2^53−1 are decimal strings.",
     ...root,
     $defs: defs,
   };

@@ -89,8 +89,9 @@ describe("the JSON Schema", () => {
       { sources: [{ ntpdata: { flags: 0x1000 } }] },
       { sources: [{ reachability: 256 }] },
       { sources: [{ address: "NOT-A-NAME" }] },
-      { serverstats: { ntpRequests: -1 } },
-      { serverstats: { ntpRequests: "18446744073709551616" } },
+      { serverstats: { receivedNtpRequests: -1 } },
+      { serverstats: { receivedNtpRequests: "18446744073709551616" } },
+      { tracking: { refTime: { seconds: 1, nanoseconds: 0 } } },
       { serverVersion: "5.0" },
       { rtc: { span: 1.5 } },
       [],
@@ -109,7 +110,7 @@ describe("the JSON Schema", () => {
       case "integer":
         return [spec.min, spec.max, spec.min - 1, spec.max + 1, 1.5, ...common];
       case "uint64":
-        return [0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -1, 1.5, "0", "18446744073709551615", "18446744073709551616", "99999999999999999999", "007", "-1", "1e3", ...common];
+        return [0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -1, 1.5, "0", "9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "99999999999999999999", "007", "-1", "1e3", ...common];
       case "number":
         return [0, -0.5, 1.5, 1e300, ...common];
       case "enum": {
@@ -127,7 +128,7 @@ describe("the JSON Schema", () => {
       case "sourceAddress":
         return ["192.0.2.1", "2001:db8::1", "GPS", "PPS", "PHC0", "A", "ABCDE", "", "A B", "ÄB", "::1", 5, null];
       case "time":
-        return [0, 1705320000.5, -1, { seconds: 1, nanoseconds: 0 }, { seconds: "18446744073709551615", nanoseconds: 999999999 }, { seconds: 1, nanoseconds: 1e9 }, { seconds: 1 }, { seconds: 1, nanoseconds: 0, x: 1 }, { seconds: -1, nanoseconds: 0 }, "1", null];
+        return [0, 1705320000.5, -1, 2 ** 63 - 1024, 2 ** 63, 1e300, { sec: 1, nsec: 0 }, { sec: "9223372036854775807", nsec: 999999999 }, { sec: "9223372036854775808", nsec: 0 }, { sec: "18446744073709551615", nsec: 999999999 }, { sec: 1, nsec: 1e9 }, { sec: 1 }, { sec: 1, nsec: 0, x: 1 }, { sec: -1, nsec: 0 }, { seconds: 1, nanoseconds: 0 }, "1", null];
       case "version":
         return ["3.0", "4.3", "4.99", "4.100", "3.199", "3.200", "2.9", "5.0", "04.3", "4.03", "4", "4.3.1", "v4.3", 4.3, null];
       case "object":
@@ -174,14 +175,14 @@ describe("the JSON Schema", () => {
 
 describe("JSON encoding of 64-bit values", () => {
   it("writes bigints as decimal strings and reads them back as bigints", () => {
-    const config = { serverstats: { ntpRequests: 2n ** 64n - 1n, commandRequests: 5 }, tracking: { refTime: { seconds: 2n ** 40n, nanoseconds: 1 } } };
+    const config = { serverstats: { receivedNtpRequests: 2n ** 64n - 1n, receivedCommandRequests: 5 }, tracking: { refTime: { sec: 2n ** 40n, nsec: 1 } } };
     const json = toStateJson(config);
-    expect(json).toEqual({ serverstats: { ntpRequests: "18446744073709551615", commandRequests: 5 }, tracking: { refTime: { seconds: "1099511627776", nanoseconds: 1 } } });
+    expect(json).toEqual({ serverstats: { receivedNtpRequests: "18446744073709551615", receivedCommandRequests: 5 }, tracking: { refTime: { sec: "1099511627776", nsec: 1 } } });
     expect(validate(json)).toBe(true);
     expect(fromStateJson(JSON.parse(JSON.stringify(json)))).toEqual(config);
     const loaded = loadScenario(JSON.stringify(json));
-    expect(loaded.serverstats?.ntpRequests).toBe(2n ** 64n - 1n);
-    expect(normalizeState(loaded).serverstats.ntpRequests).toBe(2n ** 64n - 1n);
+    expect(loaded.serverstats?.receivedNtpRequests).toBe(2n ** 64n - 1n);
+    expect(normalizeState(loaded).serverstats.receivedNtpRequests).toBe(2n ** 64n - 1n);
   });
 });
 

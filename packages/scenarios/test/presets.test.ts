@@ -130,7 +130,7 @@ describe.each(SCENARIO_NAMES)("preset %s", (name) => {
         expect(s, where).toMatchObject({ state: SourceState.NONSELECTABLE, lastSampleAgo: NEVER, stratum: 0, latestMeas: 0 });
         expect(s.selectdata, where).toMatchObject({ state: SelectState.NOT_SYNCHRONIZED, leapStatus: LeapStatus.NOT_SYNCHRONIZED, lowLimit: 0, highLimit: 0 });
         expect(s.sourcestats, where).toMatchObject({ samples: 0, runs: 0, span: 0, stdDev: 4, skew: 2000 });
-        expect(s.ntpdata, where).toMatchObject({ localAddress: null, stratum: 0, version: 0, mode: 0, rootDispersion: 0, flags: 0, txTimestamping: 0, rxTimestamping: 0, totalRx: 0 });
+        expect(s.ntpdata, where).toMatchObject({ localAddress: null, stratum: 0, version: 0, mode: 0, rootDispersion: 0, flags: 0, transmitTimestamping: 0, receiveTimestamping: 0, receivedMessages: 0 });
       } else {
         expect(s.lastSampleAgo, where).not.toBe(NEVER);
         expect(s.sourcestats.samples, where).toBeGreaterThan(0);
@@ -155,7 +155,7 @@ describe.each(SCENARIO_NAMES)("preset %s", (name) => {
       }
     }
     const ntpSources = state.sources.filter((s) => !s.isReferenceClock).length;
-    expect(state.activity.online + state.activity.offline + state.activity.unresolved).toBe(ntpSources);
+    expect(state.activity.onlineSources + state.activity.offlineSources + state.activity.unresolvedSources).toBe(ntpSources);
   });
 
   describe("through the C API", () => {
@@ -246,14 +246,14 @@ describe.each(SCENARIO_NAMES)("preset %s", (name) => {
         expect(ntp[i]).toMatchObject({
           "remote address": s.address, "local address": n.localAddress, "remote port": n.remotePort, "leap status": n.leapStatus,
           version: n.version, mode: n.mode, stratum: n.stratum, poll: n.poll, precision: n.precision, "reference ID": n.referenceId, flags: n.flags,
-          "transmitted messages": n.totalTx, "received messages": n.totalRx,
+          "transmitted messages": n.transmittedMessages, "received messages": n.receivedMessages,
         });
         expectClose(ntp[i]!["root delay"], n.rootDelay, "ntpdata root delay");
         expectClose(ntp[i]!["peer delay"], n.peerDelay, "ntpdata peer delay");
         const a = s.authdata;
         expect(auth[i]).toMatchObject({
           mode: a.mode, "key type": a.keyType, "key ID": a.keyId, "key length": a.keyLength, cookies: a.cookies,
-          "cookie length": a.cookieLength, "last key establishment ago": a.lastKeEstablishmentAgo, NAK: a.nak ? 1 : 0,
+          "cookie length": a.cookieLength, "last key establishment ago": a.lastKeyEstablishmentAgo, NAK: a.nak ? 1 : 0,
         });
       });
     });
@@ -279,13 +279,13 @@ describe.each(SCENARIO_NAMES)("preset %s", (name) => {
 
     it("serves activity and serverstats equal to the state", () => {
       const [activity] = records("activity");
-      expect(activity).toMatchObject({ "online sources": state.activity.online, "offline sources": state.activity.offline });
+      expect(activity).toMatchObject({ "online sources": state.activity.onlineSources, "offline sources": state.activity.offlineSources });
       const [stats] = records("serverstats");
-      expect(BigInt(stats!["received NTP requests"] as number | bigint)).toBe(state.serverstats.ntpRequests);
-      expect(BigInt(stats!["received command requests"] as number | bigint)).toBe(state.serverstats.commandRequests);
+      expect(BigInt(stats!["received NTP requests"] as number | bigint)).toBe(state.serverstats.receivedNtpRequests);
+      expect(BigInt(stats!["received command requests"] as number | bigint)).toBe(state.serverstats.receivedCommandRequests);
       expect(BigInt(stats!["dropped NTP requests"] as number | bigint)).toBe(state.serverstats.droppedNtpRequests);
       if (state.version >= 4.04) {
-        expect(BigInt(stats!["served kernel RX timestamps"] as number | bigint)).toBe(state.serverstats.kernelRxTimestamps);
+        expect(BigInt(stats!["served kernel RX timestamps"] as number | bigint)).toBe(state.serverstats.servedKernelRxTimestamps);
       }
     });
 

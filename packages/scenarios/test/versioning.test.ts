@@ -1,7 +1,8 @@
 /**
  * Changing a preset's values is a breaking change of @chrony/scenarios. This
  * test pins a hash of every preset: when one changes on purpose, add a major
- * changeset and update the snapshot (`vitest run -u`).
+ * changeset (minor while 0.x, its body starting "Breaking (0.x):") and update
+ * the snapshot (`vitest run -u`).
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -23,7 +24,7 @@ describe("preset values are versioned", () => {
     expect(
       hashOf(name),
       `Preset "${name}" (${SCENARIOS[name].constant}) changed. Changing a preset's values is a BREAKING change of @chrony/scenarios: ` +
-        `add a major changeset (\`pnpm changeset\`, "@chrony/scenarios": major, saying what changed), regenerate json/ ` +
+        `add a major changeset (\`pnpm changeset\`, "@chrony/scenarios": major — minor while 0.x, starting "Breaking (0.x):" — saying what changed), regenerate json/ ` +
         `(\`pnpm --filter @chrony/scenarios generate\`) and update this snapshot (\`pnpm --filter @chrony/scenarios test -- -u\`).`,
     ).toMatchSnapshot();
   });

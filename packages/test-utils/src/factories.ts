@@ -241,7 +241,7 @@ const SELECT: ModelSpec<SelectData> = {
     referenceId: LAN_SERVER_ID,
     address: "192.168.1.100",
     state: 42, // '*'
-    authentication: false,
+    authenticated: false,
     leapStatus: 0,
     configuredOptions: 0,
     effectiveOptions: 0,
@@ -425,16 +425,32 @@ export function makeServerStats(overrides?: Overrides<ServerStats>): ServerStats
   return make(SERVER_STATS, overrides, SERVER_STATS_KINDS);
 }
 
+/** The bits behind `Smoothing.active` and `Smoothing.leapOnly`: `SmoothingFlag.ACTIVE` and `LEAP_ONLY` of `@chrony/fields` (not a dependency here). */
+const SMOOTHING_BITS = [
+  ["active", 1],
+  ["leapOnly", 2],
+] as const;
+
 const SMOOTHING: ModelSpec<Smoothing> = {
   name: "Smoothing",
   create: (fields) => new Smoothing(fields),
-  defaults: { flags: 1, offset: -0.000000155, frequencyOffset: 0.00493, wander: 0.001, lastUpdateAgo: 0.3, remainingTime: 20.9 },
+  defaults: { flags: 1, active: true, leapOnly: false, offset: -0.000000155, freqOffset: 0.00493, wander: 0.001, lastUpdateAgo: 0.3, remainingTime: 20.9 },
+  // `flags` and the booleans follow each other: the ones given win, as refTime / refTimeExact.
+  derive: (fields, given) => {
+    let flags = fields.flags as number;
+    if (!given.has("flags")) {
+      for (const [key, bit] of SMOOTHING_BITS) if (given.has(key)) flags = fields[key] ? flags | bit : flags & ~bit;
+      fields.flags = flags;
+    }
+    for (const [key, bit] of SMOOTHING_BITS) if (!given.has(key) && Number.isInteger(flags)) fields[key] = (flags & bit) !== 0;
+  },
 };
 const SMOOTHING_KINDS = kindsOf(SMOOTHING.defaults);
 
 /**
  * A `Smoothing` (`chronyc smoothing`): by default active, −155 ns,
- * 0.00493 ppm, 20.9 s remaining, as `SCENARIO_SMOOTHING_ACTIVE`.
+ * 0.00493 ppm, 20.9 s remaining, as `SCENARIO_SMOOTHING_ACTIVE`. `active` and
+ * `leapOnly` follow `flags`, and `flags` follows them, unless both are given.
  *
  * @throws ChronyDataError naming the field for an unknown field, a wrong type or a value the model rejects.
  */

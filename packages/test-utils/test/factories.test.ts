@@ -94,6 +94,8 @@ describe("defaults are what the mock serves for the same host", () => {
     await withMockChrony("smoothing-active", async (chrony) => {
       const smoothing = (await chrony.getSmoothing())!;
       expect(makeSmoothing().isActive()).toBe(smoothing.isActive());
+      expect(makeSmoothing()).toMatchObject({ flags: smoothing.flags, active: smoothing.active, leapOnly: smoothing.leapOnly });
+      expect(makeSmoothing().freqOffset).toBeCloseTo(smoothing.freqOffset, 6);
       expect(makeSmoothing().remainingTime).toBeCloseTo(smoothing.remainingTime, 5);
     });
   });
@@ -126,6 +128,13 @@ describe("overrides", () => {
     expect(makeNtpData({ referenceId: 0x7f000001 }).referenceIdName).toBe("127.0.0.1");
     expect(makeRtcData({ refTime: 10 }).refTimeExact).toEqual({ sec: 10n, nsec: 0 });
     expect(makeTracking({ referenceId: 1, referenceIdName: "custom" }).referenceIdName).toBe("custom");
+    // Smoothing's booleans and flags follow each other.
+    expect(makeSmoothing({ flags: 3 })).toMatchObject({ flags: 3, active: true, leapOnly: true });
+    expect(makeSmoothing({ flags: 0 })).toMatchObject({ flags: 0, active: false, leapOnly: false });
+    expect(makeSmoothing({ active: false })).toMatchObject({ flags: 0, active: false, leapOnly: false });
+    expect(makeSmoothing({ leapOnly: true })).toMatchObject({ flags: 3, active: true, leapOnly: true });
+    expect(makeSmoothing({ leapOnly: true }).isLeapOnly()).toBe(true);
+    expect(() => makeSmoothing({ flags: 0, active: true })).toThrow(expect.objectContaining({ name: "ChronyDataError", field: "active" }));
   });
 
   it("reject what the model rejects, as a bad value from chronyd", () => {

@@ -10,8 +10,8 @@ export class SelectData {
   declare readonly address: string;
   /** Selection state as a character code (`SelectState` of `@chrony/fields`); {@link stateSymbol} gives the character. */
   declare readonly state: SelectState;
-  /** Whether the source is authenticated. */
-  declare readonly authentication: boolean;
+  /** Whether the source is authenticated (libchrony's `"authentication"` field). */
+  declare readonly authenticated: boolean;
   /** Leap status announced by the source. */
   declare readonly leapStatus: LeapStatus;
   /** Selection options from the configuration (bits of `SelectOption`). */
@@ -60,7 +60,7 @@ export function readSelectData(record: FieldReader<"selectdata">): SelectData {
     referenceId,
     address: record.string("address") ?? referenceIdName(referenceId),
     state: record.uint("state") as SelectState,
-    authentication: record.uint("authentication") !== 0,
+    authenticated: record.uint("authentication") !== 0,
     leapStatus: record.uint("leap status") as LeapStatus,
     configuredOptions: record.uint("configured options"),
     effectiveOptions: record.uint("effective options"),

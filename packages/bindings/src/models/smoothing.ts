@@ -1,4 +1,5 @@
 import { SmoothingFlag } from "@chrony/fields";
+import { ChronyDataError } from "../errors.js";
 import type { FieldReader } from "../records.js";
 import { initModel, Validator, type ModelFields } from "./model.js";
 
@@ -6,10 +7,14 @@ import { initModel, Validator, type ModelFields } from "./model.js";
 export class Smoothing {
   /** Bits of `SmoothingFlag` of `@chrony/fields`. */
   declare readonly flags: number;
+  /** Whether smoothing is in progress: the `ACTIVE` bit of {@link flags} (as {@link isActive}). */
+  declare readonly active: boolean;
+  /** Whether only leap seconds are smoothed (`smoothtime ... leaponly`): the `LEAP_ONLY` bit of {@link flags} (as {@link isLeapOnly}). */
+  declare readonly leapOnly: boolean;
   /** Current smoothing offset, seconds. */
   declare readonly offset: number;
   /** Current frequency offset, ppm. */
-  declare readonly frequencyOffset: number;
+  declare readonly freqOffset: number;
   /** Current wander, ppm per second. */
   declare readonly wander: number;
   /** Seconds since the last update. */
@@ -17,20 +22,25 @@ export class Smoothing {
   /** Seconds until the smoothing ends. */
   declare readonly remainingTime: number;
 
-  /** @throws {@link ChronyDataError} for a non-finite or negative value. */
+  /** @throws {@link ChronyDataError} for a non-finite or negative value, or `active` / `leapOnly` disagreeing with `flags`. */
   constructor(fields: ModelFields<Smoothing>) {
     new Validator("Smoothing", fields)
-      .finite("offset", "frequencyOffset", "wander", "lastUpdateAgo", "remainingTime")
+      .finite("offset", "freqOffset", "wander", "lastUpdateAgo", "remainingTime")
       .nonNegative("flags", "lastUpdateAgo", "remainingTime");
+    for (const [key, bit] of [["active", SmoothingFlag.ACTIVE], ["leapOnly", SmoothingFlag.LEAP_ONLY]] as const) {
+      if (fields[key] !== ((fields.flags & bit) !== 0)) {
+        throw new ChronyDataError(`Invalid Smoothing.${key}: ${fields[key]} disagrees with flags ${fields.flags}`, { field: key, value: fields[key] });
+      }
+    }
     initModel(this, fields);
   }
 
-  /** Whether smoothing is in progress. */
+  /** Whether smoothing is in progress ({@link active}). */
   isActive(): boolean {
     return (this.flags & SmoothingFlag.ACTIVE) !== 0;
   }
 
-  /** Whether only leap seconds are smoothed (`smoothtime ... leaponly`). */
+  /** Whether only leap seconds are smoothed (`smoothtime ... leaponly`; {@link leapOnly}). */
   isLeapOnly(): boolean {
     return (this.flags & SmoothingFlag.LEAP_ONLY) !== 0;
   }
@@ -38,10 +48,13 @@ export class Smoothing {
 
 /** Builds a {@link Smoothing} from the session's smoothing record. */
 export function readSmoothing(record: FieldReader<"smoothing">): Smoothing {
+  const flags = record.uint("flags");
   return new Smoothing({
-    flags: record.uint("flags"),
+    flags,
+    active: (flags & SmoothingFlag.ACTIVE) !== 0,
+    leapOnly: (flags & SmoothingFlag.LEAP_ONLY) !== 0,
     offset: record.float("offset"),
-    frequencyOffset: record.float("frequency offset"),
+    freqOffset: record.float("frequency offset"),
     wander: record.float("wander"),
     lastUpdateAgo: record.float("last update ago"),
     remainingTime: record.float("remaining time"),

@@ -1,6 +1,8 @@
 /**
  * What chronyd puts in each report's record, field by field under
- * libchrony's names, for a given state. The encoder picks the fields of the
+ * libchrony's names, for a given state. The state's keys are the names of
+ * `@chrony/bindings`' model properties, which bindings reads from the same
+ * libchrony fields: each line below is one word of that shared vocabulary. The encoder picks the fields of the
  * response variant the server version sends.
  */
 import { AddressFamily, SmoothingFlag, type FieldOf, type ReportName } from "@chrony/fields";
@@ -96,11 +98,11 @@ export function selectdataRecord(source: Source): RecordValues<"selectdata"> {
 export function activityRecord(state: ServerState): RecordValues<"activity"> {
   const a = state.activity;
   return {
-    "online sources": a.online,
-    "offline sources": a.offline,
-    "burst online-return sources": a.burstOnline,
-    "burst offline-return sources": a.burstOffline,
-    "unresolved sources": a.unresolved,
+    "online sources": a.onlineSources,
+    "offline sources": a.offlineSources,
+    "burst online-return sources": a.burstOnlineReturnSources,
+    "burst offline-return sources": a.burstOfflineReturnSources,
+    "unresolved sources": a.unresolvedSources,
   };
 }
 
@@ -111,8 +113,8 @@ export function authdataRecord(source: Source): RecordValues<"authdata"> {
     "key type": a.keyType,
     "key ID": a.keyId,
     "key length": a.keyLength,
-    "key establishment attempts": a.keEstablishmentAttempts,
-    "last key establishment ago": a.lastKeEstablishmentAgo,
+    "key establishment attempts": a.keyEstablishmentAttempts,
+    "last key establishment ago": a.lastKeyEstablishmentAgo,
     cookies: a.cookies,
     "cookie length": a.cookieLength,
     NAK: a.nak ? 1 : 0,
@@ -134,23 +136,23 @@ export function ntpdataRecord(source: Source, n: NtpData): RecordValues<"ntpdata
     "root delay": n.rootDelay,
     "root dispersion": n.rootDispersion,
     "reference ID": n.referenceId,
-    "reference time": n.referenceTime,
+    "reference time": n.refTime,
     offset: n.offset,
     "peer delay": n.peerDelay,
     "peer dispersion": n.peerDispersion,
     "response time": n.responseTime,
     "jitter asymmetry": n.jitterAsymmetry,
     flags: n.flags,
-    "transmit timestamping": n.txTimestamping,
-    "receive timestamping": n.rxTimestamping,
-    "transmitted messages": n.totalTx,
-    "received messages": n.totalRx,
-    "received valid messages": n.totalValidRx,
-    "received good messages": n.totalGoodRx,
-    "kernel transmit timestamps": n.totalKernelTx,
-    "kernel receive timestamps": n.totalKernelRx,
-    "hardware transmit timestamps": n.totalHwTx,
-    "hardware receive timestamps": n.totalHwRx,
+    "transmit timestamping": n.transmitTimestamping,
+    "receive timestamping": n.receiveTimestamping,
+    "transmitted messages": n.transmittedMessages,
+    "received messages": n.receivedMessages,
+    "received valid messages": n.receivedValidMessages,
+    "received good messages": n.receivedGoodMessages,
+    "kernel transmit timestamps": n.kernelTransmitTimestamps,
+    "kernel receive timestamps": n.kernelReceiveTimestamps,
+    "hardware transmit timestamps": n.hardwareTransmitTimestamps,
+    "hardware receive timestamps": n.hardwareReceiveTimestamps,
     // chronyd fills reserved words with 0xff bytes (cmdmon.c).
     "reserved #1": RESERVED,
     "reserved #2": RESERVED,
@@ -161,24 +163,25 @@ export function ntpdataRecord(source: Source, n: NtpData): RecordValues<"ntpdata
 
 export function serverstatsRecord(state: ServerState): RecordValues<"serverstats"> {
   const s = state.serverstats;
+  // Before 4.4 the counters are 32-bit on the wire; the codec wraps them there.
   return {
-    "received NTP requests": s.ntpRequests,
-    "accepted NTS-KE connections": s.ntsKeConnections,
-    "received command requests": s.commandRequests,
+    "received NTP requests": s.receivedNtpRequests,
+    "accepted NTS-KE connections": s.acceptedNtsKeConnections,
+    "received command requests": s.receivedCommandRequests,
     "dropped NTP requests": s.droppedNtpRequests,
     "dropped NTS-KE connections": s.droppedNtsKeConnections,
     "dropped command requests": s.droppedCommandRequests,
     "dropped client log records": s.droppedClientLogRecords,
-    "received authenticated NTP requests": s.authenticatedNtpRequests,
-    "received interleaved NTP requests": s.interleavedNtpRequests,
+    "received authenticated NTP requests": s.receivedAuthenticatedNtpRequests,
+    "received interleaved NTP requests": s.receivedInterleavedNtpRequests,
     "held NTP timestamps": s.heldNtpTimestamps,
     "NTP timestamp span": s.ntpTimestampSpan,
-    "served daemon RX timestamps": s.daemonRxTimestamps,
-    "served daemon TX timestamps": s.daemonTxTimestamps,
-    "served kernel RX timestamps": s.kernelRxTimestamps,
-    "served kernel TX timestamps": s.kernelTxTimestamps,
-    "served hardware RX timestamps": s.hwRxTimestamps,
-    "served hardware TX timestamps": s.hwTxTimestamps,
+    "served daemon RX timestamps": s.servedDaemonRxTimestamps,
+    "served daemon TX timestamps": s.servedDaemonTxTimestamps,
+    "served kernel RX timestamps": s.servedKernelRxTimestamps,
+    "served kernel TX timestamps": s.servedKernelTxTimestamps,
+    "served hardware RX timestamps": s.servedHardwareRxTimestamps,
+    "served hardware TX timestamps": s.servedHardwareTxTimestamps,
     "reserved #1": RESERVED64,
     "reserved #2": RESERVED64,
     "reserved #3": RESERVED64,

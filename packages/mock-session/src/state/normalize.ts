@@ -39,7 +39,7 @@ type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 export type Tracking = Full<Omit<TrackingConfig, "refTime">> & { readonly refTime: WireTime };
 export type SourceStats = Full<SourceStatsConfig>;
 export type SelectData = Full<SelectDataConfig>;
-export type NtpData = Full<Omit<NtpDataConfig, "referenceTime">> & { readonly referenceTime: WireTime };
+export type NtpData = Full<Omit<NtpDataConfig, "refTime">> & { readonly refTime: WireTime };
 export type AuthData = Full<AuthDataConfig>;
 export interface Source extends Full<Omit<SourceConfig, "sourcestats" | "selectdata" | "ntpdata" | "authdata">> {
   readonly isReferenceClock: boolean;
@@ -71,7 +71,7 @@ export interface ServerState {
 /** What `{}` and absent keys mean. */
 export const DEFAULTS = Object.freeze({
   serverVersion: "4.3",
-  refTime: { seconds: 1705320000, nanoseconds: 123456789 },
+  refTime: { sec: 1705320000, nsec: 123456789 },
   source: { address: "192.168.1.100", poll: 6, referenceClockPoll: 4, stratum: 2 },
 });
 
@@ -81,7 +81,7 @@ export function parseVersion(text: string): Version {
 }
 
 export function toTime(value: TimeValue): WireTime {
-  if (typeof value !== "number") return { seconds: BigInt(value.seconds), nanoseconds: value.nanoseconds };
+  if (typeof value !== "number") return { seconds: BigInt(value.sec), nanoseconds: value.nsec };
   const seconds = Math.floor(value);
   // Rounding can carry a whole second (x.9999999999).
   const nanoseconds = Math.round((value - seconds) * 1e9);
@@ -165,6 +165,21 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
       address,
     );
   }
+  if (isReferenceClock) {
+    // A reference clock's name is its reference ID (chronyd sends it in the address): they cannot differ.
+    const named = referenceIdOf(address);
+    if (config.referenceId !== undefined && config.referenceId !== named) {
+      throw new ChronyConfigError(
+        `${path}.referenceId`,
+        `the reference ID of the reference clock's name "${address}" (${named}, or no referenceId)`,
+        config.referenceId,
+      );
+    }
+    // chronyd keeps no NTP or authentication data for a reference clock: such records would never reach a client.
+    for (const key of ["ntpdata", "authdata"] as const) {
+      if (config[key] !== undefined) throw new ChronyConfigError(`${path}.${key}`, `no ${key} for a reference clock (an NTP source only)`, config[key]);
+    }
+  }
   const reachability = config.reachability ?? 255;
   // A source with an empty reachability register is taken as never heard from: chronyd 4.3 reports it with no sample at all.
   const heard = reachability !== 0;
@@ -196,8 +211,8 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
     keyType: authConfig.keyType ?? (authMode === AuthMode.NTS ? 15 : authMode === AuthMode.SYMMETRIC_KEY ? 3 : 0),
     keyId: authConfig.keyId ?? (authMode === AuthMode.SYMMETRIC_KEY ? 1 : 0),
     keyLength: authConfig.keyLength ?? (authMode === AuthMode.NONE ? 0 : authMode === AuthMode.NTS ? 256 : 160),
-    keEstablishmentAttempts: authConfig.keEstablishmentAttempts ?? (authMode === AuthMode.NTS ? 1 : 0),
-    lastKeEstablishmentAgo: authConfig.lastKeEstablishmentAgo ?? (authMode === AuthMode.NTS ? 3600 : NEVER),
+    keyEstablishmentAttempts: authConfig.keyEstablishmentAttempts ?? (authMode === AuthMode.NTS ? 1 : 0),
+    lastKeyEstablishmentAgo: authConfig.lastKeyEstablishmentAgo ?? (authMode === AuthMode.NTS ? 3600 : NEVER),
     cookies: authConfig.cookies ?? (authMode === AuthMode.NTS ? 8 : 0),
     cookieLength: authConfig.cookieLength ?? (authMode === AuthMode.NTS ? 100 : 0),
     nak: authConfig.nak ?? false,
@@ -276,23 +291,23 @@ function normalizeNtpData(config: NtpDataConfig, source: NtpContext): NtpData {
     rootDispersion: config.rootDispersion ?? (heard ? 0.000488 : 0),
     // The server's own reference: a clock for stratum 1 ("GPS"), another server (192.0.2.1) above.
     referenceId: config.referenceId ?? (heard ? (source.stratum <= 1 ? 0x47505300 : 0xc0000201) : 0),
-    referenceTime: config.referenceTime !== undefined ? toTime(config.referenceTime) : heard ? source.tracking.refTime : { seconds: 0n, nanoseconds: 0 },
+    refTime: config.refTime !== undefined ? toTime(config.refTime) : heard ? source.tracking.refTime : { seconds: 0n, nanoseconds: 0 },
     offset: config.offset ?? (heard ? source.latestMeas : 0),
     peerDelay: config.peerDelay ?? (heard ? 0.000245 : 0),
     peerDispersion: config.peerDispersion ?? (heard ? 0.0000012 : 0),
     responseTime: config.responseTime ?? (heard ? 0.000031 : 0),
     jitterAsymmetry: config.jitterAsymmetry ?? 0,
     flags: config.flags ?? (heard ? allTests | authenticated : 0),
-    txTimestamping: config.txTimestamping ?? (heard ? NtpTimestamping.KERNEL : 0),
-    rxTimestamping: config.rxTimestamping ?? (heard ? NtpTimestamping.KERNEL : 0),
-    totalTx: config.totalTx ?? (heard ? packets : 14),
-    totalRx: config.totalRx ?? packets,
-    totalValidRx: config.totalValidRx ?? packets,
-    totalGoodRx: config.totalGoodRx ?? packets,
-    totalKernelTx: config.totalKernelTx ?? packets,
-    totalKernelRx: config.totalKernelRx ?? packets,
-    totalHwTx: config.totalHwTx ?? 0,
-    totalHwRx: config.totalHwRx ?? 0,
+    transmitTimestamping: config.transmitTimestamping ?? (heard ? NtpTimestamping.KERNEL : 0),
+    receiveTimestamping: config.receiveTimestamping ?? (heard ? NtpTimestamping.KERNEL : 0),
+    transmittedMessages: config.transmittedMessages ?? (heard ? packets : 14),
+    receivedMessages: config.receivedMessages ?? packets,
+    receivedValidMessages: config.receivedValidMessages ?? packets,
+    receivedGoodMessages: config.receivedGoodMessages ?? packets,
+    kernelTransmitTimestamps: config.kernelTransmitTimestamps ?? packets,
+    kernelReceiveTimestamps: config.kernelReceiveTimestamps ?? packets,
+    hardwareTransmitTimestamps: config.hardwareTransmitTimestamps ?? 0,
+    hardwareReceiveTimestamps: config.hardwareReceiveTimestamps ?? 0,
   };
 }
 
@@ -348,11 +363,11 @@ export function normalizeState(config: ChronyStateConfig): ServerState {
   const ntpSources = sources.filter((s) => !s.isReferenceClock).length;
   const activityConfig = config.activity ?? {};
   const activity: Activity = {
-    online: activityConfig.online ?? ntpSources,
-    offline: activityConfig.offline ?? 0,
-    burstOnline: activityConfig.burstOnline ?? 0,
-    burstOffline: activityConfig.burstOffline ?? 0,
-    unresolved: activityConfig.unresolved ?? 0,
+    onlineSources: activityConfig.onlineSources ?? ntpSources,
+    offlineSources: activityConfig.offlineSources ?? 0,
+    burstOnlineReturnSources: activityConfig.burstOnlineReturnSources ?? 0,
+    burstOfflineReturnSources: activityConfig.burstOfflineReturnSources ?? 0,
+    unresolvedSources: activityConfig.unresolvedSources ?? 0,
   };
   const statsConfig = config.serverstats ?? {};
   const serverstats = Object.fromEntries(
@@ -370,21 +385,21 @@ export function normalizeState(config: ChronyStateConfig): ServerState {
 }
 
 const SERVER_STATS_KEYS = [
-  "ntpRequests",
-  "ntsKeConnections",
-  "commandRequests",
+  "receivedNtpRequests",
+  "acceptedNtsKeConnections",
+  "receivedCommandRequests",
   "droppedNtpRequests",
   "droppedNtsKeConnections",
   "droppedCommandRequests",
   "droppedClientLogRecords",
-  "authenticatedNtpRequests",
-  "interleavedNtpRequests",
+  "receivedAuthenticatedNtpRequests",
+  "receivedInterleavedNtpRequests",
   "heldNtpTimestamps",
   "ntpTimestampSpan",
-  "daemonRxTimestamps",
-  "daemonTxTimestamps",
-  "kernelRxTimestamps",
-  "kernelTxTimestamps",
-  "hwRxTimestamps",
-  "hwTxTimestamps",
+  "servedDaemonRxTimestamps",
+  "servedDaemonTxTimestamps",
+  "servedKernelRxTimestamps",
+  "servedKernelTxTimestamps",
+  "servedHardwareRxTimestamps",
+  "servedHardwareTxTimestamps",
 ] as const satisfies readonly (keyof ServerStatsConfig)[];

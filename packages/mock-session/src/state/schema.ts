@@ -5,7 +5,7 @@
 import { isIP } from "node:net";
 import type { ChronyStateConfig } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
-import { STATE_SPEC, type ObjectShape, type ValueSpec } from "./spec.js";
+import { EXACT_TIME_SHAPE, STATE_SPEC, TIME_LIMIT, type ObjectShape, type ValueSpec } from "./spec.js";
 
 const fail = (path: string, allowed: string, value: unknown): never => {
   throw new ChronyConfigError(path, allowed, value);
@@ -31,25 +31,21 @@ function checkObject(shape: ObjectShape, value: unknown, path: string, required 
   }
 }
 
-const UINT64: ValueSpec = { kind: "uint64" };
-const EXACT_TIME: ObjectShape = {
-  seconds: { spec: UINT64, description: "" },
-  nanoseconds: { spec: { kind: "integer", min: 0, max: 999_999_999 }, description: "" },
-};
-
 /** Throws {@link ChronyConfigError} at the first value that breaks its rule. */
 function check(spec: ValueSpec, value: unknown, path: string): void {
   switch (spec.kind) {
     case "integer":
       if (!isInteger(value, spec.min, spec.max)) fail(path, `an integer from ${spec.min} to ${spec.max}`, value);
       return;
-    case "uint64":
+    case "uint64": {
+      const max = spec.max ?? 0xffffffffffffffffn;
       if (typeof value === "bigint") {
-        if (value < 0n || value > 0xffffffffffffffffn) fail(path, "an integer from 0 to 2^64-1", value);
+        if (value < 0n || value > max) fail(path, `an integer from 0 to ${maxText(max)}`, value);
       } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-        fail(path, "a non-negative safe integer or a bigint below 2^64", value);
+        fail(path, `a non-negative safe integer or a bigint up to ${maxText(max)}`, value);
       }
       return;
+    }
     case "number":
       if (typeof value !== "number" || !Number.isFinite(value) || (spec.nonNegative && value < 0)) {
         fail(path, spec.nonNegative ? "a finite number ≥ 0" : "a finite number", value);
@@ -84,11 +80,11 @@ function check(spec: ValueSpec, value: unknown, path: string): void {
       return;
     case "time":
       if (typeof value === "number") {
-        if (!Number.isFinite(value) || value < 0) fail(path, "seconds since the epoch (a finite number ≥ 0)", value);
+        if (!Number.isFinite(value) || value < 0 || value >= Number(TIME_LIMIT)) fail(path, "seconds since the epoch (a finite number ≥ 0 and below 2^63)", value);
         return;
       }
-      if (typeof value !== "object" || value === null) return fail(path, "seconds since the epoch or { seconds, nanoseconds }", value);
-      return checkObject(EXACT_TIME, value, path, true);
+      if (typeof value !== "object" || value === null) return fail(path, "seconds since the epoch or { sec, nsec }", value);
+      return checkObject(EXACT_TIME_SHAPE, value, path, true);
     case "version": {
       const match = typeof value === "string" ? /^(\d+)\.(\d+)$/.exec(value) : null;
       const number = match ? Number(match[1]) + Number(match[2]) / 100 : NaN;
@@ -102,6 +98,12 @@ function check(spec: ValueSpec, value: unknown, path: string): void {
       if (!Array.isArray(value) || value.length > spec.maxItems) return fail(path, `an array of at most ${spec.maxItems} entries`, value);
       value.forEach((item, i) => check(spec.items, item, `${path}[${i}]`));
   }
+}
+
+/** `2^n-1` for a power of two minus one (2^64-1), else the decimal number. */
+function maxText(max: bigint): string {
+  const bits = max.toString(2);
+  return /^1+$/.test(bits) ? `2^${bits.length}-1` : max.toString();
 }
 
 /** Checks a whole config; throws {@link ChronyConfigError} at the first bad value. */

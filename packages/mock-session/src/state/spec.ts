@@ -43,8 +43,11 @@ export type AnyConstantSet = ConstantSet<Readonly<Record<string, number>>>;
 export type ValueSpec =
   /** An integer in `[min, max]`. */
   | { readonly kind: "integer"; readonly min: number; readonly max: number }
-  /** An unsigned 64-bit counter: a number up to 2^53−1 or a bigint below 2^64 (a decimal string in JSON). */
-  | { readonly kind: "uint64" }
+  /**
+   * An unsigned 64-bit value: a number up to 2^53−1 or a bigint up to `max`
+   * (default 2^64−1; a decimal string in JSON).
+   */
+  | { readonly kind: "uint64"; readonly max?: bigint }
   /** A finite number, optionally `≥ 0`. */
   | { readonly kind: "number"; readonly nonNegative: boolean }
   /** One value of a constant set, plus `extra` values it lacks (e.g. key type 0). */
@@ -56,7 +59,10 @@ export type ValueSpec =
   | { readonly kind: "ip"; readonly nullable: boolean }
   /** An IP address, or a reference clock's name of 1–4 printable ASCII characters. */
   | { readonly kind: "sourceAddress" }
-  /** A `TimeValue`: seconds since the epoch, or `{ seconds, nanoseconds }` (seconds 64-bit). */
+  /**
+   * A `TimeValue`: seconds since the epoch (a number below {@link TIME_LIMIT}),
+   * or exactly `{ sec, nsec }` ({@link EXACT_TIME_SHAPE}).
+   */
   | { readonly kind: "time" }
   /** A chronyd version `"major.minor"` from "3.0" to "4.99". */
   | { readonly kind: "version" }
@@ -89,6 +95,23 @@ const TIME: ValueSpec = { kind: "time" };
 const enumOf = (set: AnyConstantSet, setName: string, extra: readonly ChronyConstant[] = []): ValueSpec => ({ kind: "enum", set, setName, extra });
 const bitsOf = (set: AnyConstantSet, setName: string): ValueSpec => ({ kind: "bits", set, setName });
 const object = <T>(name: string, shape: Shape<T>, nullable = false): ValueSpec => ({ kind: "object", name, shape, nullable });
+
+/**
+ * The first second a time cannot have: 2^63. chronyd's wire has 64 bits of
+ * seconds, but libchrony (and the models' `refTimeExact.sec`) read them into
+ * a signed `time_t`, so later times would read back negative.
+ */
+export const TIME_LIMIT = 2n ** 63n;
+
+/**
+ * The exact form of a `"time"` value, `{ sec, nsec }`: the shape of
+ * `@chrony/bindings`' `ExactTime` (a model's `refTimeExact`). Both keys are
+ * required.
+ */
+export const EXACT_TIME_SHAPE: ObjectShape = Object.freeze({
+  sec: f({ kind: "uint64", max: TIME_LIMIT - 1n }, "Whole seconds since the epoch (0 to 2^63−1: a signed 64-bit time_t)."),
+  nsec: f(integer(0, 999_999_999), "Nanoseconds (0–999999999)."),
+});
 
 const LEAP = enumOf(LEAP_STATUS, "LeapStatus");
 /** What chronyd sends (and chronyc prints "Invalid") for a source never heard from. */
@@ -151,23 +174,23 @@ const NTPDATA: Shape<NtpDataConfig> = {
   rootDelay: f(NON_NEGATIVE, "Root delay of the source, seconds."),
   rootDispersion: f(NON_NEGATIVE, "Root dispersion of the source, seconds."),
   referenceId: f(UINT32, "The source's own reference ID."),
-  referenceTime: f(TIME, "The source's reference time."),
+  refTime: f(TIME, "The source's reference time."),
   offset: f(FINITE, "Offset of the last sample, seconds."),
   peerDelay: f(NON_NEGATIVE, "Network delay of the last sample, seconds."),
   peerDispersion: f(NON_NEGATIVE, "Dispersion of the last sample, seconds."),
   responseTime: f(NON_NEGATIVE, "Server's processing time of the last request, seconds."),
   jitterAsymmetry: f(FINITE, "Estimated jitter asymmetry (−0.5 … 0.5)."),
   flags: f(bitsOf(NTP_FLAG, "NtpFlag"), "Test results and flags of the last packet (NtpFlag bits)."),
-  txTimestamping: f(enumOf(NTP_TIMESTAMPING, "NtpTimestamping", [INVALID]), "Where the transmit timestamp was taken ('D' 68, 'K' 75, 'H' 72; 0 never)."),
-  rxTimestamping: f(enumOf(NTP_TIMESTAMPING, "NtpTimestamping", [INVALID]), "Where the receive timestamp was taken ('D' 68, 'K' 75, 'H' 72; 0 never)."),
-  totalTx: f(UINT32, "Packets sent."),
-  totalRx: f(UINT32, "Packets received."),
-  totalValidRx: f(UINT32, "Valid packets received."),
-  totalGoodRx: f(UINT32, "Packets received that passed every test."),
-  totalKernelTx: f(UINT32, "Kernel transmit timestamps (chronyd ≥ 4.6)."),
-  totalKernelRx: f(UINT32, "Kernel receive timestamps (chronyd ≥ 4.6)."),
-  totalHwTx: f(UINT32, "Hardware transmit timestamps (chronyd ≥ 4.6)."),
-  totalHwRx: f(UINT32, "Hardware receive timestamps (chronyd ≥ 4.6)."),
+  transmitTimestamping: f(enumOf(NTP_TIMESTAMPING, "NtpTimestamping", [INVALID]), "Where the transmit timestamp was taken ('D' 68, 'K' 75, 'H' 72; 0 never)."),
+  receiveTimestamping: f(enumOf(NTP_TIMESTAMPING, "NtpTimestamping", [INVALID]), "Where the receive timestamp was taken ('D' 68, 'K' 75, 'H' 72; 0 never)."),
+  transmittedMessages: f(UINT32, "Packets sent."),
+  receivedMessages: f(UINT32, "Packets received."),
+  receivedValidMessages: f(UINT32, "Valid packets received."),
+  receivedGoodMessages: f(UINT32, "Packets received that passed every test."),
+  kernelTransmitTimestamps: f(UINT32, "Kernel transmit timestamps (chronyd ≥ 4.6)."),
+  kernelReceiveTimestamps: f(UINT32, "Kernel receive timestamps (chronyd ≥ 4.6)."),
+  hardwareTransmitTimestamps: f(UINT32, "Hardware transmit timestamps (chronyd ≥ 4.6)."),
+  hardwareReceiveTimestamps: f(UINT32, "Hardware receive timestamps (chronyd ≥ 4.6)."),
 };
 
 const AUTHDATA: Shape<AuthDataConfig> = {
@@ -175,8 +198,8 @@ const AUTHDATA: Shape<AuthDataConfig> = {
   keyType: f(enumOf(AUTH_KEY_TYPE, "AuthKeyType", [{ value: 0, name: "none" }]), "Key type (AuthKeyType; 0 without a key)."),
   keyId: f(UINT32, "Symmetric key ID."),
   keyLength: f(UINT16, "Key length, bits."),
-  keEstablishmentAttempts: f(UINT16, "NTS-KE attempts since the last success."),
-  lastKeEstablishmentAgo: f(AGO, "Seconds since the last NTS-KE session; 4294967295 for never."),
+  keyEstablishmentAttempts: f(UINT16, "NTS-KE attempts since the last success."),
+  lastKeyEstablishmentAgo: f(AGO, "Seconds since the last NTS-KE session; 4294967295 for never."),
   cookies: f(UINT16, "NTS cookies held."),
   cookieLength: f(UINT16, "Length of the NTS cookies, bytes."),
   nak: f(BOOLEAN, "Whether an NTS NAK was received."),
@@ -194,7 +217,7 @@ const SOURCE: Shape<SourceConfig> = {
   origLatestMeas: f(FINITE, "Original offset of the last sample, seconds."),
   latestMeas: f(FINITE, "Adjusted offset of the last sample, seconds."),
   latestMeasErr: f(NON_NEGATIVE, "Error bound of the last sample, seconds."),
-  referenceId: f(UINT32, "Reference ID of the source (IPv4 as a number, IPv6 hashed, a reference clock's name)."),
+  referenceId: f(UINT32, "Reference ID of the source (IPv4 as a number, IPv6 hashed, a reference clock's name, which it must be for a reference clock); read back from sourcestats and selectdata."),
   sourcestats: f(object("SourceStats", SOURCESTATS), "The sourcestats record."),
   selectdata: f(object("SelectData", SELECTDATA), "The selectdata record."),
   ntpdata: f(object("NtpData", NTPDATA), "The ntpdata record (NTP sources only)."),
@@ -202,7 +225,7 @@ const SOURCE: Shape<SourceConfig> = {
 };
 
 const RTC: Shape<RTCConfig> = {
-  available: f(BOOLEAN, "false is the same as no RTC."),
+  available: f(BOOLEAN, "false is the same as no RTC (rtcdata disabled)."),
   refTime: f(TIME, "Time of the last RTC measurement."),
   samples: f(UINT16, "Measurements kept."),
   runs: f(UINT16, "Runs of residuals with the same sign."),
@@ -212,8 +235,8 @@ const RTC: Shape<RTCConfig> = {
 };
 
 const SMOOTHING: Shape<SmoothingConfig> = {
-  active: f(BOOLEAN, "Whether smoothing is active."),
-  leapOnly: f(BOOLEAN, "Smoothing of leap seconds only."),
+  active: f(BOOLEAN, "Whether smoothing is active (the ACTIVE flag)."),
+  leapOnly: f(BOOLEAN, "Smoothing of leap seconds only (the LEAP_ONLY flag)."),
   offset: f(FINITE, "Offset being smoothed, seconds."),
   freqOffset: f(FINITE, "Frequency offset of the smoothing, ppm."),
   wander: f(FINITE, "Wander, ppm per second."),
@@ -222,31 +245,31 @@ const SMOOTHING: Shape<SmoothingConfig> = {
 };
 
 const ACTIVITY: Shape<ActivityConfig> = {
-  online: f(UINT32, "Sources online."),
-  offline: f(UINT32, "Sources offline."),
-  burstOnline: f(UINT32, "Sources in a burst, returning online."),
-  burstOffline: f(UINT32, "Sources in a burst, returning offline."),
-  unresolved: f(UINT32, "Sources whose name is not resolved yet."),
+  onlineSources: f(UINT32, "Sources online."),
+  offlineSources: f(UINT32, "Sources offline."),
+  burstOnlineReturnSources: f(UINT32, "Sources in a burst, returning online."),
+  burstOfflineReturnSources: f(UINT32, "Sources in a burst, returning offline."),
+  unresolvedSources: f(UINT32, "Sources whose name is not resolved yet."),
 };
 
 const SERVERSTATS: Shape<ServerStatsConfig> = {
-  ntpRequests: f(UINT64, "NTP requests received."),
-  ntsKeConnections: f(UINT64, "NTS-KE connections accepted."),
-  commandRequests: f(UINT64, "Command (chronyc) requests received."),
+  receivedNtpRequests: f(UINT64, "NTP requests received."),
+  acceptedNtsKeConnections: f(UINT64, "NTS-KE connections accepted (chronyd ≥ 4.0)."),
+  receivedCommandRequests: f(UINT64, "Command (chronyc) requests received."),
   droppedNtpRequests: f(UINT64, "NTP requests dropped (rate limiting)."),
-  droppedNtsKeConnections: f(UINT64, "NTS-KE connections dropped."),
+  droppedNtsKeConnections: f(UINT64, "NTS-KE connections dropped (chronyd ≥ 4.0)."),
   droppedCommandRequests: f(UINT64, "Command requests dropped."),
   droppedClientLogRecords: f(UINT64, "Client log records dropped."),
-  authenticatedNtpRequests: f(UINT64, "Authenticated NTP requests (chronyd ≥ 4.0)."),
-  interleavedNtpRequests: f(UINT64, "Interleaved NTP requests (chronyd ≥ 4.2)."),
+  receivedAuthenticatedNtpRequests: f(UINT64, "Authenticated NTP requests received (chronyd ≥ 4.0)."),
+  receivedInterleavedNtpRequests: f(UINT64, "Interleaved NTP requests received (chronyd ≥ 4.2)."),
   heldNtpTimestamps: f(UINT64, "NTP timestamps held (chronyd ≥ 4.2)."),
   ntpTimestampSpan: f(UINT64, "Span of the held timestamps, seconds (chronyd ≥ 4.2)."),
-  daemonRxTimestamps: f(UINT64, "Daemon receive timestamps served (chronyd ≥ 4.4)."),
-  daemonTxTimestamps: f(UINT64, "Daemon transmit timestamps served (chronyd ≥ 4.4)."),
-  kernelRxTimestamps: f(UINT64, "Kernel receive timestamps served (chronyd ≥ 4.4)."),
-  kernelTxTimestamps: f(UINT64, "Kernel transmit timestamps served (chronyd ≥ 4.4)."),
-  hwRxTimestamps: f(UINT64, "Hardware receive timestamps served (chronyd ≥ 4.4)."),
-  hwTxTimestamps: f(UINT64, "Hardware transmit timestamps served (chronyd ≥ 4.4)."),
+  servedDaemonRxTimestamps: f(UINT64, "Daemon receive timestamps served (chronyd ≥ 4.4)."),
+  servedDaemonTxTimestamps: f(UINT64, "Daemon transmit timestamps served (chronyd ≥ 4.4)."),
+  servedKernelRxTimestamps: f(UINT64, "Kernel receive timestamps served (chronyd ≥ 4.4)."),
+  servedKernelTxTimestamps: f(UINT64, "Kernel transmit timestamps served (chronyd ≥ 4.4)."),
+  servedHardwareRxTimestamps: f(UINT64, "Hardware receive timestamps served (chronyd ≥ 4.4)."),
+  servedHardwareTxTimestamps: f(UINT64, "Hardware transmit timestamps served (chronyd ≥ 4.4)."),
 };
 
 const STATE: Shape<ChronyStateConfig> = {
@@ -256,7 +279,7 @@ const STATE: Shape<ChronyStateConfig> = {
   rtc: f(object("Rtc", RTC, true), "RTC tracking; null when chronyd has none (rtcdata disabled)."),
   smoothing: f(object("Smoothing", SMOOTHING, true), "Time smoothing; null when off (smoothing report disabled)."),
   activity: f(object("Activity", ACTIVITY), "The activity report."),
-  serverstats: f(object("ServerStats", SERVERSTATS), "The serverstats report (64-bit counters)."),
+  serverstats: f(object("ServerStats", SERVERSTATS), "The serverstats report (64-bit counters; 32-bit on the wire before chronyd 4.4)."),
 };
 
 /** The whole state config as a table: the root object's rule. */

@@ -51,12 +51,13 @@ export function encodeField(view: DataView, offset: number, wire: WireType, valu
       view.setUint32(offset + 4, Number(big & 0xffffffffn));
       return;
     }
+    // A bigint wraps exactly: Number() would round it first beyond 2^53.
     case "uint32":
-      return view.setUint32(offset, Number(value) >>> 0);
+      return view.setUint32(offset, typeof value === "bigint" ? Number(BigInt.asUintN(32, value)) : Number(value) >>> 0);
     case "uint16":
-      return view.setUint16(offset, Number(value) & 0xffff);
+      return view.setUint16(offset, typeof value === "bigint" ? Number(BigInt.asUintN(16, value)) : Number(value) & 0xffff);
     case "uint8":
-      return view.setUint8(offset, Number(value) & 0xff);
+      return view.setUint8(offset, typeof value === "bigint" ? Number(BigInt.asUintN(8, value)) : Number(value) & 0xff);
     case "int16":
       return view.setInt16(offset, Number(value));
     case "int8":

@@ -104,7 +104,8 @@ export function labState(records: TracedRecords): ChronyStateConfig {
               transmittedMessages: uint(ntp, "transmitted messages"),
               receivedMessages: uint(ntp, "received messages"),
               receivedValidMessages: uint(ntp, "received valid messages"),
-              receivedGoodMessages: uint(ntp, "received good messages"),
+              // Before chronyd 4.3 the word was reserved (all ones): no counter to set.
+              ...(uint(ntp, "received good messages") === 0xffffffff ? {} : { receivedGoodMessages: uint(ntp, "received good messages") }),
               // The second ntpdata variant (chronyd ≥ 4.6) only.
               kernelTransmitTimestamps: optional(ntp, "kernel transmit timestamps", uint),
               kernelReceiveTimestamps: optional(ntp, "kernel receive timestamps", uint),

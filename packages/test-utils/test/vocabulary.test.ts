@@ -91,6 +91,7 @@ const SINCE: Record<string, Record<string, number>> = {
     servedHardwareTxTimestamps: 4.04,
   },
   ntpdata: {
+    receivedGoodMessages: 4.03,
     kernelTransmitTimestamps: 4.06,
     kernelReceiveTimestamps: 4.06,
     hardwareTransmitTimestamps: 4.06,

@@ -68,7 +68,8 @@ export class NtpData {
   declare readonly transmittedMessages: number;
   declare readonly receivedMessages: number;
   declare readonly receivedValidMessages: number;
-  declare readonly receivedGoodMessages: number;
+  /** `null` from chronyd before 4.3, which had no such counter (the word was reserved, all ones). */
+  declare readonly receivedGoodMessages: number | null;
   /** Kernel transmit timestamps; `null` from servers sending the older response without it. */
   declare readonly kernelTransmitTimestamps: number | null;
   /** Kernel receive timestamps; `null` from older servers. */
@@ -145,10 +146,15 @@ export function readNtpData(record: FieldReader<"ntpdata">): NtpData {
     transmittedMessages: record.uint("transmitted messages"),
     receivedMessages: record.uint("received messages"),
     receivedValidMessages: record.uint("received valid messages"),
-    receivedGoodMessages: record.uint("received good messages"),
+    receivedGoodMessages: reservedAsNull(record.uint("received good messages")),
     kernelTransmitTimestamps: counter("kernel transmit timestamps"),
     kernelReceiveTimestamps: counter("kernel receive timestamps"),
     hardwareTransmitTimestamps: counter("hardware transmit timestamps"),
     hardwareReceiveTimestamps: counter("hardware receive timestamps"),
   });
+}
+
+/** chronyd before 4.3 sent a reserved word, all ones, where the good-messages counter now is. */
+function reservedAsNull(value: number): number | null {
+  return value === 0xffffffff ? null : value;
 }

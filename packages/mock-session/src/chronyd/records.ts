@@ -122,9 +122,11 @@ export function authdataRecord(source: Source): RecordValues<"authdata"> {
   };
 }
 
-export function ntpdataRecord(source: Source, n: NtpData): RecordValues<"ntpdata"> {
+export function ntpdataRecord(source: Source, n: NtpData, version: number): RecordValues<"ntpdata"> {
+  // Before 4.3 a source never heard from had an all-zero report: no remote address either (ntp_core.c).
+  const unreported = version < 4.03 && source.reachability === 0;
   return {
-    "remote address": sourceAddress(source),
+    "remote address": unreported ? UNSPECIFIED_ADDRESS : sourceAddress(source),
     "local address": ipOrUnspecified(n.localAddress),
     "remote port": n.remotePort,
     "leap status": n.leapStatus,
@@ -148,7 +150,8 @@ export function ntpdataRecord(source: Source, n: NtpData): RecordValues<"ntpdata
     "transmitted messages": n.transmittedMessages,
     "received messages": n.receivedMessages,
     "received valid messages": n.receivedValidMessages,
-    "received good messages": n.receivedGoodMessages,
+    // The counter came in 4.3; before, the word was reserved (all ones).
+    "received good messages": version < 4.03 ? RESERVED : n.receivedGoodMessages,
     "kernel transmit timestamps": n.kernelTransmitTimestamps,
     "kernel receive timestamps": n.kernelReceiveTimestamps,
     "hardware transmit timestamps": n.hardwareTransmitTimestamps,

@@ -59,7 +59,7 @@ export function resolveRequest(state: ServerState, command: number, argument: Ui
   if (report.recordRequest.argument === "address") {
     const source = argument.length >= ADDRESS_LENGTH ? state.sources.find((s) => sameAddress(s, argument)) : undefined;
     if (!source) return { kind: "status", status: ReplyStatus.NOSUCHSOURCE };
-    return name === "ntpdata" ? record(ntpdataRecord(source, source.ntpdata!)) : record(authdataRecord(source));
+    return name === "ntpdata" ? record(ntpdataRecord(source, source.ntpdata!, state.version)) : record(authdataRecord(source));
   }
   switch (name) {
     case "tracking":

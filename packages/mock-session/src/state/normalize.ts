@@ -112,8 +112,13 @@ export function referenceIdOf(address: string): number {
   return bytes.readUInt32BE(0);
 }
 
-/** The selectdata state chronyd reports alongside each sources-report state. */
-function defaultSelectState(state: SourceState, configuredOptions: number): SelectState {
+/**
+ * The selectdata state chronyd reports alongside each sources-report state.
+ * A source without samples is `M` (missing samples) except in chronyd 4.3
+ * and 4.4, which checked synchronisation first and said `s` (sources.c; 4.6
+ * moved the check back after the samples').
+ */
+function defaultSelectState(state: SourceState, configuredOptions: number, heard: boolean, version: Version): SelectState {
   switch (state) {
     case SourceState.SELECTED:
       return SelectState.BEST;
@@ -126,7 +131,10 @@ function defaultSelectState(state: SourceState, configuredOptions: number): Sele
     case SourceState.JITTERY:
       return SelectState.JITTERY;
     default:
-      return configuredOptions & SelectOption.NOSELECT ? SelectState.IGNORED : SelectState.NOT_SYNCHRONIZED;
+      if (configuredOptions & SelectOption.NOSELECT) return SelectState.IGNORED;
+      // There is no `s` before 4.3.
+      if (version < 4.03 || (!heard && version >= 4.06)) return SelectState.MISSING_SAMPLES;
+      return SelectState.NOT_SYNCHRONIZED;
   }
 }
 
@@ -152,7 +160,7 @@ export function sourceStateOf(selectState: number): SourceState {
   }
 }
 
-function normalizeSource(config: SourceConfig, index: number, tracking: { leapStatus: LeapStatus; refTime: WireTime }): Source {
+function normalizeSource(config: SourceConfig, index: number, tracking: { leapStatus: LeapStatus; refTime: WireTime; version: Version }): Source {
   const address = config.address ?? DEFAULTS.source.address;
   const isIpAddress = isIP(address) !== 0;
   const mode = config.mode ?? (isIpAddress ? SourceMode.CLIENT : SourceMode.REFERENCE_CLOCK);
@@ -188,7 +196,7 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
     config.state ??
     (selectConfig.state !== undefined ? sourceStateOf(selectConfig.state) : heard ? SourceState.SELECTED : SourceState.NONSELECTABLE);
   const configuredOptions = selectConfig.configuredOptions ?? 0;
-  const selectState = selectConfig.state ?? defaultSelectState(state, configuredOptions);
+  const selectState = selectConfig.state ?? defaultSelectState(state, configuredOptions, heard, tracking.version);
   if (sourceStateOf(selectState) !== state) {
     throw new ChronyConfigError(
       `${path}.selectdata.state`,
@@ -201,7 +209,8 @@ function normalizeSource(config: SourceConfig, index: number, tracking: { leapSt
   const lastSampleAgo = config.lastSampleAgo ?? (heard ? 32 : NEVER);
   const poll = config.poll ?? (isReferenceClock ? DEFAULTS.source.referenceClockPoll : DEFAULTS.source.poll);
   const stratum = config.stratum ?? (isReferenceClock || !heard ? 0 : DEFAULTS.source.stratum);
-  const unsynchronized = selectState === SelectState.NOT_SYNCHRONIZED;
+  // Without samples, or not synchronised: chronyd reports no leap status and no limits for it.
+  const unsynchronized = selectState === SelectState.NOT_SYNCHRONIZED || selectState === SelectState.MISSING_SAMPLES;
   // chronyd computes selection limits only for sources it considered.
   const noLimits = unsynchronized || selectState === SelectState.IGNORED;
   const authConfig = config.authdata ?? {};
@@ -268,7 +277,7 @@ interface NtpContext {
   latestMeas: number;
   authMode: AuthMode;
   leapStatus: LeapStatus;
-  tracking: { refTime: WireTime };
+  tracking: { refTime: WireTime; version: Version };
 }
 
 /** A source never heard from has an all-zero NTP record, as chronyd sends for it. */
@@ -280,7 +289,8 @@ function normalizeNtpData(config: NtpDataConfig, source: NtpContext): NtpData {
   const packets = heard ? 64 : 0;
   return {
     localAddress: config.localAddress !== undefined ? config.localAddress : heard ? (isIPv4(source.address) ? "192.0.2.2" : "2001:db8::2") : null,
-    remotePort: config.remotePort ?? 123,
+    // Before 4.3 chronyd filled in the remote port (and address) only on the first valid response (ntp_core.c).
+    remotePort: config.remotePort ?? (heard || source.tracking.version >= 4.03 ? 123 : 0),
     leapStatus: config.leapStatus ?? (heard ? source.leapStatus : LeapStatus.NORMAL),
     version: config.version ?? (heard ? 4 : 0),
     mode: config.mode ?? (heard ? (source.mode === SourceMode.PEER ? NtpMode.ACTIVE_SYMMETRIC : NtpMode.SERVER) : 0),
@@ -316,7 +326,8 @@ export function normalizeState(config: ChronyStateConfig): ServerState {
   const trackingConfig = config.tracking ?? {};
   const leapStatus = trackingConfig.leapStatus ?? LeapStatus.NORMAL;
   const refTime = toTime(trackingConfig.refTime ?? DEFAULTS.refTime);
-  const sources = (config.sources ?? []).map((source, i) => normalizeSource(source, i, { leapStatus, refTime }));
+  const version = parseVersion(config.serverVersion ?? DEFAULTS.serverVersion);
+  const sources = (config.sources ?? []).map((source, i) => normalizeSource(source, i, { leapStatus, refTime, version }));
   const selected = sources.find((s) => s.state === SourceState.SELECTED);
   const tracking: Tracking = {
     referenceId: trackingConfig.referenceId ?? selected?.referenceId ?? 0x7f000001,
@@ -374,7 +385,7 @@ export function normalizeState(config: ChronyStateConfig): ServerState {
     SERVER_STATS_KEYS.map((key) => [key, BigInt(statsConfig[key] ?? 0)]),
   ) as unknown as ServerStats;
   return {
-    version: parseVersion(config.serverVersion ?? DEFAULTS.serverVersion),
+    version,
     tracking,
     sources,
     rtc,

@@ -186,7 +186,8 @@ const NTPDATA: Shape<NtpDataConfig> = {
   transmittedMessages: f(UINT32, "Packets sent."),
   receivedMessages: f(UINT32, "Packets received."),
   receivedValidMessages: f(UINT32, "Valid packets received."),
-  receivedGoodMessages: f(UINT32, "Packets received that passed every test."),
+  // All ones is what chronyd before 4.3 sent in this reserved word; the models read it as "no counter" (null).
+  receivedGoodMessages: f(integer(0, 0xfffffffe), "Packets received that passed every test."),
   kernelTransmitTimestamps: f(UINT32, "Kernel transmit timestamps (chronyd ≥ 4.6)."),
   kernelReceiveTimestamps: f(UINT32, "Kernel receive timestamps (chronyd ≥ 4.6)."),
   hardwareTransmitTimestamps: f(UINT32, "Hardware transmit timestamps (chronyd ≥ 4.6)."),

@@ -12,6 +12,8 @@ export type { ConfigUpdate } from "./state/merge.js";
 export { ChronyConfigError } from "./state/errors.js";
 export { validateConfig } from "./state/schema.js";
 export { STATE_SPEC, EXACT_TIME_SHAPE, TIME_LIMIT, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
-export { normalizeState, referenceIdOf, sourceStateOf, type ServerState } from "./state/normalize.js";
+export { normalizeState, sourceStateOf, type ServerState } from "./state/normalize.js";
+/** chronyd's reference ID of an address or reference-clock name (from `@chrony/protocol`). */
+export { referenceIdOf } from "@chrony/protocol";
 export { mergeConfig } from "./state/merge.js";
 export { resolveRequest, type Answer } from "./chronyd/server.js";

@@ -23,6 +23,7 @@ export {
 } from "./commands.js";
 export { HEADER, fieldOffset, fieldOffsets, replyLength } from "./wire/layout.js";
 export { decodeFloat, encodeFloat } from "./wire/float.js";
+export { referenceIdOf } from "./wire/refid.js";
 export {
   ADDRESS_LENGTH,
   UNSPECIFIED_ADDRESS,

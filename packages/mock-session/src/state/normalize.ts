@@ -14,7 +14,6 @@ import {
   SourceMode,
   SourceState,
 } from "@chrony/fields";
-import { createHash } from "node:crypto";
 import { isIP, isIPv4 } from "node:net";
 import type {
   ActivityConfig,
@@ -31,7 +30,7 @@ import type {
   TrackingConfig,
 } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
-import { parseIpAddress, type WireTime } from "@chrony/protocol";
+import { referenceIdOf, type WireTime } from "@chrony/protocol";
 
 type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 
@@ -97,19 +96,6 @@ const EMPTY_STATS: SourceStats = { samples: 0, runs: 0, span: 0, stdDev: 4, resi
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** chronyd's reference ID of an address (util.c `UTI_IPToRefid`) or a reference clock's name in ASCII. */
-export function referenceIdOf(address: string): number {
-  if (isIPv4(address)) return address.split(".").reduce((id, octet) => id * 256 + Number(octet), 0);
-  if (isIP(address)) {
-    // IPv6: the first four bytes of the MD5 hash of the 16 address bytes.
-    const digest = createHash("md5").update(parseIpAddress(address)!.bytes).digest();
-    return digest.readUInt32BE(0);
-  }
-  const bytes = Buffer.alloc(4);
-  bytes.write(address, "latin1");
-  return bytes.readUInt32BE(0);
 }
 
 /**

@@ -23,7 +23,7 @@ export const ALLOWED_EDGES = Object.freeze({
   "@chrony/protocol": ["@chrony/fields"],
   "@chrony/mock-session": ["@chrony/protocol", "@chrony/fields"],
   "@chrony/mock-server": ["@chrony/mock-session", "@chrony/protocol", "@chrony/fields"],
-  "@chrony/cli": ["@chrony/bindings", "@chrony/protocol", "@chrony/fields", "cli-table3"],
+  "@chrony/cli": ["@chrony/bindings", "@chrony/scenarios", "@chrony/protocol", "@chrony/fields", "cli-table3"],
   "@chrony/scenarios": ["@chrony/mock-session", "@chrony/fields"],
   // vitest: optional peer, imported only by the "@chrony/test-utils/vitest" entry.
   "@chrony/test-utils": ["@chrony/bindings", "@chrony/mock-session", "@chrony/scenarios", "vitest"],

@@ -36,6 +36,9 @@ describe("usage errors: one line, exit 2", () => {
     [["show", "--timeout", "soon"], /--timeout must be a whole number/],
     [["doctor", "--backend", "rust"], /--backend must be typescript or libchrony/],
     [["doctor", "extra"], /Unexpected argument 'extra'/],
+    [["capture", "--chronyd-version", "latest"], /--chronyd-version must look like 4\.3/],
+    [["show", "--redact"], /--redact is not an option of show/],
+    [["capture", "--json"], /--json is not an option of capture/],
   ])("%j", async (argv, message) => {
     const { code, stderr, stdout } = await cli(...argv);
     expect(code).toBe(2);
@@ -46,7 +49,7 @@ describe("usage errors: one line, exit 2", () => {
   });
 
   it("has help for each command", async () => {
-    for (const command of ["show", "doctor"]) {
+    for (const command of ["show", "capture", "doctor"]) {
       const { code, stdout } = await cli(command, "--help");
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`^Usage: chrony-ts ${command}`));

@@ -37,6 +37,10 @@ function pick(shape: ObjectShape, model: object): Config {
     let value = spec.kind === "time" ? (values[`${key}Exact`] ?? values[key]) : values[key];
     // The models read an unspecified address as "".
     if (spec.kind === "ip" && value === "") value = spec.nullable ? null : undefined;
+    // Counters this chronyd version does not send read as null; any value reproduces it, and stating one keeps the state complete.
+    if (value === null && (spec.kind === "uint64" || spec.kind === "integer")) value = 0;
+    // 64-bit counters stay plain numbers while exact, as in the presets.
+    if (typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER)) value = Number(value);
     if (value !== undefined && value !== null) config[key] = value;
     else if (value === null && spec.kind === "ip" && spec.nullable) config[key] = null;
   }

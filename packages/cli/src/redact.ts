@@ -34,9 +34,13 @@ class Redactor {
     return replaced;
   }
 
-  /** A reference ID: recomputed when it is a replaced address's; an IPv4-looking one of an unknown host is replaced too. */
-  referenceId(id: number): number {
-    for (const [original, replaced] of this.#map) if (referenceIdOf(original) === id) return referenceIdOf(replaced);
+  /**
+   * A reference ID: the one of the replacement when it is a known address's
+   * (IPv6 ones are hashes that only the address explains); an IPv4-looking
+   * one of an unknown host is replaced too.
+   */
+  referenceId(id: number, known: readonly string[]): number {
+    for (const original of known) if (isIP(original) && referenceIdOf(original) === id) return referenceIdOf(this.address(original));
     const bytes = [id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff];
     // Reference clocks' IDs are ASCII names ("GPS", "PPS"); anything else is a host's address or hash.
     const isName = bytes.every((b) => b === 0 || (b >= 0x20 && b < 0x7f)) && bytes[0] !== 0;
@@ -54,22 +58,22 @@ type Config = Record<string, unknown>;
 /** A copy of the state with addresses and their reference IDs redacted. */
 export function redactState(state: Config): Config {
   const redactor = new Redactor();
-  const sources = ((state.sources as Config[] | undefined) ?? []).map((source) => {
+  const original = (state.sources as Config[] | undefined) ?? [];
+  const tracking = state.tracking ? { ...(state.tracking as Config) } : undefined;
+  // Every address the state names, so that reference IDs derived from one follow its replacement.
+  const known = [...original.map((s) => s.address as string), ...(typeof tracking?.referenceIp === "string" ? [tracking.referenceIp] : [])];
+  const sources = original.map((source) => {
     const copy: Config = { ...source, address: redactor.address(source.address as string) };
+    if (typeof copy.referenceId === "number") copy.referenceId = redactor.referenceId(copy.referenceId, [source.address as string]);
+    if (copy.ntpdata) {
+      const ntp = { ...(copy.ntpdata as Config) };
+      if (typeof ntp.localAddress === "string") ntp.localAddress = redactor.address(ntp.localAddress);
+      if (typeof ntp.referenceId === "number") ntp.referenceId = redactor.referenceId(ntp.referenceId, known);
+      copy.ntpdata = ntp;
+    }
     return copy;
   });
-  // Addresses first, so reference IDs map to the same replacements.
-  const tracking = state.tracking ? { ...(state.tracking as Config) } : undefined;
   if (tracking && typeof tracking.referenceIp === "string") tracking.referenceIp = redactor.address(tracking.referenceIp);
-  for (const source of sources) {
-    if (typeof source.referenceId === "number") source.referenceId = redactor.referenceId(source.referenceId);
-    if (source.ntpdata) {
-      const ntp = { ...(source.ntpdata as Config) };
-      if (typeof ntp.localAddress === "string") ntp.localAddress = redactor.address(ntp.localAddress);
-      if (typeof ntp.referenceId === "number") ntp.referenceId = redactor.referenceId(ntp.referenceId);
-      source.ntpdata = ntp;
-    }
-  }
-  if (tracking && typeof tracking.referenceId === "number") tracking.referenceId = redactor.referenceId(tracking.referenceId);
+  if (tracking && typeof tracking.referenceId === "number") tracking.referenceId = redactor.referenceId(tracking.referenceId, known);
   return { ...state, ...(tracking ? { tracking } : {}), sources };
 }

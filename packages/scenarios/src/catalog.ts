@@ -52,6 +52,9 @@ const LIST = [
   entry("many-sources", "SCENARIO_MANY_SOURCES", "64 servers in every selection state."),
   entry("stratum-1", "SCENARIO_STRATUM_1", "Lower stratum boundary: stratum-1 server on a PTP hardware clock."),
   entry("stratum-max", "SCENARIO_STRATUM_MAX", "Upper stratum boundary: a stratum-14 source, so stratum 15."),
+  entry("captured-lan-client", "SCENARIO_CAPTURED_LAN_CLIENT", "Captured from real chronyd 4.3 (redacted): client of a local-reference chronyd polled every 1/16 s, plus a second address of it."),
+  entry("captured-local-reference", "SCENARIO_CAPTURED_LOCAL_REFERENCE", "Captured from real chronyd 4.3 (redacted): `local stratum 3`, no sources, serving NTP to the other captures."),
+  entry("captured-mixed-ipv4-ipv6", "SCENARIO_CAPTURED_MIXED_IPV4_IPV6", "Captured from real chronyd 4.3 (redacted): one server over IPv4 (selected) and IPv6 (combined), plus a third address."),
 ] as const;
 
 /** The kebab-case name of a preset. */

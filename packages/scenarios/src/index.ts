@@ -32,6 +32,9 @@ export {
   SCENARIO_MANY_SOURCES,
   SCENARIO_STRATUM_1,
   SCENARIO_STRATUM_MAX,
+  SCENARIO_CAPTURED_LAN_CLIENT,
+  SCENARIO_CAPTURED_LOCAL_REFERENCE,
+  SCENARIO_CAPTURED_MIXED_IPV4_IPV6,
 } from "./presets.js";
 export { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioInfo, type ScenarioName } from "./catalog.js";
 export { loadScenario } from "./load.js";

@@ -25,6 +25,10 @@ import {
   type HeardSource,
 } from "./build.js";
 import { deepFreeze } from "./freeze.js";
+import { fromStateJson } from "./json.js";
+import { CAPTURE as LAN_CLIENT_CAPTURE } from "./captures/lan-client.js";
+import { CAPTURE as LOCAL_REFERENCE_CAPTURE } from "./captures/local-reference.js";
+import { CAPTURE as MIXED_IPV4_IPV6_CAPTURE } from "./captures/mixed-ipv4-ipv6.js";
 
 const preset = (config: ChronyStateConfig): ChronyStateConfig => deepFreeze(config);
 
@@ -427,3 +431,15 @@ const DEEP = internet("192.0.2.121", SelectState.BEST, 14, 0.000213, 0.0487, { r
 export const SCENARIO_STRATUM_MAX: ChronyStateConfig = preset(
   state({ tracking: trackingFor(DEEP, { updateInterval: 1030.2, rmsOffset: 0.000082 }), sources: [DEEP] }),
 );
+
+/** A capture of a real chronyd (src/captures), decoded from its JSON form. */
+const captured = (capture: object): ChronyStateConfig => preset(fromStateJson(capture) as ChronyStateConfig);
+
+/** Captured from real chronyd 4.3: a client of a `local stratum 3` chronyd on the same machine, polled every 1/16 s. */
+export const SCENARIO_CAPTURED_LAN_CLIENT: ChronyStateConfig = captured(LAN_CLIENT_CAPTURE);
+
+/** Captured from real chronyd 4.3: `local stratum 3`, no sources, serving NTP. */
+export const SCENARIO_CAPTURED_LOCAL_REFERENCE: ChronyStateConfig = captured(LOCAL_REFERENCE_CAPTURE);
+
+/** Captured from real chronyd 4.3: one server over IPv4 (selected) and IPv6 (combined), and a third address. */
+export const SCENARIO_CAPTURED_MIXED_IPV4_IPV6: ChronyStateConfig = captured(MIXED_IPV4_IPV6_CAPTURE);

@@ -19,7 +19,7 @@ describe("a leap-second host", () => {
 });
 
 chronyTest("a fault on the fixture's session", async ({ chrony, chronySession }) => {
-  chronySession.inject(faults.status(2));
+  using _ = chronySession.inject(faults.status("UNAUTH"));
   expect((await checkHealth(chrony)).values.error).toBe("ChronyPermissionError");
 });
 

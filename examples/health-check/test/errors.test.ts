@@ -1,5 +1,6 @@
 // Every injectable error of the mock, through the health check: each one is a
 // critical verdict whose reason says what happened — never an exception.
+import { ChronyErr, ReplyStatus } from "@chrony/fields";
 import { faults, setupChronyMock, type Fault } from "@chrony/test-utils";
 import { useChronyMock } from "@chrony/test-utils/vitest";
 import { describe, expect, test } from "vitest";
@@ -7,9 +8,6 @@ import { checkHealth } from "../src/index.js";
 
 /** Short timeouts so "no reply" costs milliseconds. */
 const FAST = { timeoutMs: 20, retries: 1 };
-
-/** libchrony's chrony_err codes (see @chrony/fields ChronyErr). */
-const ERR = { NO_MEMORY: 1, SEND_FAILED: 5, RECV_FAILED: 6, INVALID_ARGUMENT: 7, UNEXPECTED_CALL: 8, UNAUTHORIZED: 9, UNEXPECTED_STATUS: 11, OLD_SERVER: 12, NEW_SERVER: 13, INVALID_RESPONSE: 14 };
 
 describe("injected errors", () => {
   const chrony = useChronyMock(setupChronyMock("ntp-synced"));
@@ -48,7 +46,7 @@ describe("injected errors", () => {
   });
 
   test.concurrent("unauthorised status from chronyd: critical, with the fix", async () => {
-    const report = await critical(faults.status(2, { report: "tracking" }));
+    const report = await critical(faults.status("UNAUTH", { report: "tracking" }));
     expect(report.values.error).toBe("ChronyPermissionError");
     expect(report.reasons[0]).toMatch(/UNAUTHORIZED/);
     expect(report.reasons[0]).toMatch(/chrony` group|`chrony`/);
@@ -59,10 +57,25 @@ describe("injected errors", () => {
     chrony.use({ rtc: { refTime: { sec: 1705319451, nsec: 0 }, samples: 18, runs: 7, span: 549, offset: -1.6, freqOffset: -107.6 } });
     expect((await checkHealth(FAST)).verdict).toBe("warn"); // drifting RTC seen
     // ...then chronyd answers "not enabled" (CHRONY_DISABLED): no RTC tracking, nothing to warn about.
-    chrony.use(faults.status(6, { report: "rtcdata" }));
+    chrony.use(faults.status(ReplyStatus.NOTENABLED, { report: "rtcdata" }));
     const report = await checkHealth(FAST);
     expect(report.verdict).toBe("ok");
     expect(report.values.rtcDriftPpm).toBeNull();
+  });
+
+  test.concurrent("chronyd answers too late: critical (timeout)", async () => {
+    const report = await critical(faults.delay(100, { report: "tracking" }));
+    expect(report.values.error).toBe("ChronyTimeoutError");
+  });
+
+  test.concurrent("chronyd answers with a wrong sequence number: ignored, then critical (timeout)", async () => {
+    const report = await critical(faults.wrongSequence({ report: "tracking" }));
+    expect(report.values.error).toBe("ChronyTimeoutError");
+  });
+
+  test.concurrent("a reply cut short: critical", async () => {
+    const report = await critical(faults.truncate(40, { report: "tracking" }));
+    expect(report.reasons[0]).toContain("INVALID_RESPONSE");
   });
 
   test.concurrent("garbled field (leap status 7): ChronyDataError, critical", async () => {
@@ -90,16 +103,16 @@ describe("injected errors", () => {
   });
 
   const CODES = [
-    ["UNEXPECTED_STATUS", ERR.UNEXPECTED_STATUS, "ChronyError"],
-    ["INVALID_RESPONSE", ERR.INVALID_RESPONSE, "ChronyError"],
-    ["OLD_SERVER", ERR.OLD_SERVER, "ChronyError"],
-    ["NEW_SERVER", ERR.NEW_SERVER, "ChronyError"],
-    ["NO_MEMORY", ERR.NO_MEMORY, "ChronyError"],
-    ["INVALID_ARGUMENT", ERR.INVALID_ARGUMENT, "ChronyError"],
-    ["UNEXPECTED_CALL", ERR.UNEXPECTED_CALL, "ChronyError"],
-    ["UNAUTHORIZED", ERR.UNAUTHORIZED, "ChronyPermissionError"],
-    ["RECV_FAILED", ERR.RECV_FAILED, "ChronyConnectionError"],
-    ["SEND_FAILED", ERR.SEND_FAILED, "ChronyConnectionError"],
+    ["UNEXPECTED_STATUS", ChronyErr.UNEXPECTED_STATUS, "ChronyError"],
+    ["INVALID_RESPONSE", ChronyErr.INVALID_RESPONSE, "ChronyError"],
+    ["OLD_SERVER", ChronyErr.OLD_SERVER, "ChronyError"],
+    ["NEW_SERVER", ChronyErr.NEW_SERVER, "ChronyError"],
+    ["NO_MEMORY", ChronyErr.NO_MEMORY, "ChronyError"],
+    ["INVALID_ARGUMENT", ChronyErr.INVALID_ARGUMENT, "ChronyError"],
+    ["UNEXPECTED_CALL", ChronyErr.UNEXPECTED_CALL, "ChronyError"],
+    ["UNAUTHORIZED", ChronyErr.UNAUTHORIZED, "ChronyPermissionError"],
+    ["RECV_FAILED", ChronyErr.RECV_FAILED, "ChronyConnectionError"],
+    ["SEND_FAILED", ChronyErr.SEND_FAILED, "ChronyConnectionError"],
   ] as const;
   for (const [name, code, errorClass] of CODES) {
     test.concurrent(`chrony_process_response() returns ${name}: critical (${errorClass})`, async () => {

@@ -34,6 +34,9 @@ const EXPECTED: Record<ScenarioName, { verdict: Verdict; because?: RegExp }> = {
   "many-sources": { verdict: "warn", because: /4 of 64 source\(s\) unreachable; 2 falseticker\(s\); 1 source\(s\) too jittery/ },
   "stratum-1": { verdict: "ok" },
   "stratum-max": { verdict: "warn", because: /stratum 15/ },
+  "captured-lan-client": { verdict: "ok" },
+  "captured-local-reference": { verdict: "warn", because: /local clock only/ },
+  "captured-mixed-ipv4-ipv6": { verdict: "ok" },
 };
 
 describe("checkHealth over every preset", () => {

@@ -4,8 +4,8 @@
  * typed errors (refused port, silence, stale replies, UDP refusals).
  */
 import { createSocket, type Socket } from "node:dgram";
-import { AuthMode, REPORT_NAMES, ReplyStatus, SourceMode, SourceState } from "@chrony/fields";
-import { startMockChronyd, type MockChronyd } from "@chrony/mock-server";
+import { AuthMode, REPORT_NAMES, SourceMode, SourceState } from "@chrony/fields";
+import { faults, startMockChronyd, type MockChronyd } from "@chrony/mock-server";
 import { MockChronySession, type ChronyStateConfig } from "@chrony/mock-session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChronyConnection, ChronyConnectionError, ChronyError, ChronyPermissionError, ChronyTimeoutError } from "../src/index.js";
@@ -78,21 +78,17 @@ describe("typescript backend over UDP against the fake chronyd", () => {
   });
 
   it("ignores replies with a wrong sequence number and takes the next attempt's reply", async () => {
-    const stale = server.inject({ reply: "sequence", report: "tracking", times: 1 });
-    try {
-      await using connection = await ChronyConnection.open({ address: server.address, timeoutMs: 150, retries: 2 });
-      await expect(connection.getTracking()).resolves.toBeDefined();
-      expect(stale.fired).toBe(1);
-    } finally {
-      stale.remove();
-    }
+    using stale = server.inject(faults.wrongSequence({ report: "tracking", times: 1 }));
+    await using connection = await ChronyConnection.open({ address: server.address, timeoutMs: 150, retries: 2 });
+    await expect(connection.getTracking()).resolves.toBeDefined();
+    expect(stale.fired).toBe(1);
   });
 
   it("fails with the status chronyd answers, typed", async () => {
-    const handle = server.inject({ reply: "status", status: ReplyStatus.NOSUCHSOURCE, report: "tracking", times: 1 });
+    const handle = server.inject(faults.status("NOSUCHSOURCE", { report: "tracking", times: 1 }));
     await using connection = await ChronyConnection.open({ address: server.address });
     const error = await connection.getTracking().then(() => null, (e: unknown) => e);
-    handle.remove();
+    handle.dispose();
     expect(error).toBeInstanceOf(ChronyError);
     expect((error as ChronyError).codeName).toBe("UNEXPECTED_STATUS");
   });

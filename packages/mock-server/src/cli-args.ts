@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { ChronyStateConfig } from "@chrony/mock-session";
+import { ChronyConfigError, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
 import type { ServerFault } from "./faults.js";
 import type { MockChronydOptions } from "./server.js";
 
@@ -104,30 +104,47 @@ export function scenarioFile(value: string, from = process.cwd()): string {
   return join(index, "..", preset.file);
 }
 
+/** An error's message on one line, without control characters (a JSON error may quote a binary file): a CLI prints it as one. */
+export function oneLine(message: string): string {
+  return message
+    .replace(/\s+/g, " ")
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .trim();
+}
+
 /**
  * Reads a state file: a `ChronyStateConfig`, or `{ "state": ChronyStateConfig, "faults": ServerFault[] }`.
- * Validation happens when the server takes the state.
+ * The state comes back validated (mock-session's `validateConfig` snapshot);
+ * the faults are validated when the server takes them.
+ *
+ * @throws `Error` with a one-line message when the file cannot be read or is
+ * not JSON (malformed, truncated); `ChronyConfigError` for a bad state.
  */
 export function loadStateFile(path: string): { state: ChronyStateConfig; faults: readonly ServerFault[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+    throw new Error(oneLine(`cannot read ${path}: ${(error as Error).message}`));
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // An editor's byte order mark is not JSON, but it is not worth refusing a file for.
+    json = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+    const empty = text.trim() === "";
+    throw new Error(oneLine(`${path} is not valid JSON: ${empty ? "the file is empty" : (error as Error).message}`));
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`${path}: expected a JSON object`);
   // "$schema" points editors at the JSON Schema (scenario files carry it); it is not state.
   const { $schema: _schema, ...record } = json as Record<string, unknown>;
-  if ("state" in record) {
+  if (Object.hasOwn(record, "state")) {
     const extra = Object.keys(record).filter((k) => k !== "state" && k !== "faults");
-    if (extra.length) throw new Error(`${path}: unknown key ${extra[0]} next to "state" (allowed: state, faults)`);
-    return { state: (record.state ?? {}) as ChronyStateConfig, faults: (record.faults ?? []) as ServerFault[] };
+    if (extra.length) throw new Error(oneLine(`${path}: unknown key ${JSON.stringify(extra[0])} next to "state" (allowed: state, faults)`));
+    const faults = record.faults ?? [];
+    if (!Array.isArray(faults)) throw new ChronyConfigError("faults", "an array of faults", faults);
+    return { state: validateConfig(record.state ?? {}), faults: faults as ServerFault[] };
   }
-  return { state: record as ChronyStateConfig, faults: [] };
+  return { state: validateConfig(record), faults: [] };
 }

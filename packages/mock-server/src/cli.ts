@@ -5,18 +5,29 @@
  * @module
  */
 import { ChronyConfigError } from "@chrony/mock-session";
-import { USAGE, loadStateFile, parseArguments } from "./cli-args.js";
+import { USAGE, loadStateFile, oneLine, parseArguments, type CliArguments } from "./cli-args.js";
 import { startMockChronyd } from "./server.js";
 
+/** A bad command line: the message is followed by a pointer to --help. */
+class UsageError extends Error {}
+
+/** The state file being served, to name it in a config error. */
+let stateFile: string | null = null;
+
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArguments(argv);
+  let args: CliArguments;
+  try {
+    args = parseArguments(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  stateFile = args.stateFile;
   if (args.help) {
     console.log(USAGE);
     return 0;
   }
   const { state, faults } = args.stateFile === null ? { state: {}, faults: [] } : loadStateFile(args.stateFile);
   const server = await startMockChronyd(state, { ...args.options, faults });
-  console.log(`listening on ${server.address}`);
 
   return await new Promise<number>((resolve) => {
     const stop = (): void => {
@@ -30,18 +41,31 @@ async function main(argv: readonly string[]): Promise<number> {
         server.reset(loadStateFile(args.stateFile).state);
         console.log(`reloaded ${args.stateFile}`);
       } catch (error) {
-        console.error(`chrony-mock-server: reload failed, keeping the old state: ${(error as Error).message}`);
+        console.error(`chrony-mock-server: reload failed, keeping the old state: ${describe(error)}`);
       }
     });
+    // Announced once the signals are handled: a SIGTERM right after this line stops the server cleanly.
+    console.log(`listening on ${server.address}`);
   });
+}
+
+/** One line for any failure: the file and the config path for a bad state, never a stack trace. */
+function describe(error: unknown): string {
+  let message: string;
+  try {
+    message = error instanceof Error ? error.message : String(error);
+  } catch {
+    message = "unknown error";
+  }
+  if (error instanceof ChronyConfigError && stateFile !== null) message = `${stateFile}: ${message}`;
+  return oneLine(message);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof ChronyConfigError || error instanceof Error ? error.message : String(error);
-    console.error(`chrony-mock-server: ${message}`);
-    if (!(error instanceof ChronyConfigError)) console.error("Try --help.");
+    console.error(`chrony-mock-server: ${describe(error)}`);
+    if (error instanceof UsageError) console.error("Try --help.");
     process.exit(2);
   },
 );

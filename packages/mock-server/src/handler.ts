@@ -7,7 +7,16 @@
  * requests chronyc sends itself. Nothing a request carries changes the state.
  */
 import { PROTOCOL, ReplyStatus } from "@chrony/fields";
-import { resolveRequest, type Answer, type ServerState } from "@chrony/mock-session";
+import {
+  faultAnswer,
+  resolveRequest,
+  topicOfCommand,
+  transformReply,
+  type ActiveFault,
+  type Answer,
+  type RequestTopic,
+  type ServerState,
+} from "@chrony/mock-session";
 import {
   EXTRA_CODES,
   HEADER,
@@ -17,12 +26,10 @@ import {
   expectedRequestLength,
   parseIpAddress,
   parseRequestHeader,
-  reportOfCommand,
   requestTypeCount,
   sameWireAddress,
   type RequestHeader,
 } from "@chrony/protocol";
-import type { ActiveServerFault, RequestTopic } from "./faults.js";
 
 /** How the front end treats requests. */
 export interface HandlerOptions {
@@ -70,11 +77,8 @@ export type Outcome =
       readonly delayMs: number;
     };
 
-/** What a command is about, for fault scoping and logs. */
-export function topicOfCommand(command: number): RequestTopic | null {
-  if (command === EXTRA_CODES.REQ_NTP_SOURCE_NAME) return "sourcename";
-  return reportOfCommand(command);
-}
+/** What a command is about, for fault scoping and logs (`@chrony/mock-session`'s, re-exported). */
+export { topicOfCommand };
 
 function statusAnswer(status: number): Answer {
   return { kind: "status", status };
@@ -105,23 +109,18 @@ function sourceNameReply(state: ServerState, header: RequestHeader, argument: Ui
   });
 }
 
-function withFieldFaults(answer: Answer, faults: readonly ActiveServerFault[]): Answer {
-  if (answer.kind !== "record" || faults.length === 0) return answer;
-  const values = { ...answer.values };
-  for (const { fault } of faults) if (fault.reply === "field") values[fault.field] = fault.value;
-  return { ...answer, values };
-}
-
 /**
  * Answers one request datagram for a state, as chronyd's cmdmon.c would
- * (plus the injected faults in force, in order). Never throws: anything a
- * client sends yields a drop or a well-formed reply.
+ * (plus the injected faults in force, in order, applied by the same
+ * functions as `@chrony/mock-session`'s in-process mock). Never throws:
+ * anything a client sends yields a drop or a well-formed reply. `faults` are
+ * reply faults in force (`new ActiveFault(fault)`); call faults are ignored.
  */
 export function handleRequest(
   state: ServerState,
   datagram: Uint8Array,
   options: HandlerOptions = {},
-  faults: readonly ActiveServerFault[] = [],
+  faults: readonly ActiveFault[] = [],
 ): Outcome {
   const length = datagram.length;
   if (length < PROTOCOL.replyHeaderLength || length > PACKET.maxRequestLength) return { kind: "drop", reason: "length", command: null };
@@ -131,7 +130,6 @@ export function handleRequest(
   const header = parseRequestHeader(datagram)!;
   const command = header.command;
   const topic = topicOfCommand(command);
-  const firing = faults.filter((f) => f.fires(topic, command));
   const argument = datagram.subarray(PROTOCOL.requestHeaderLength);
 
   let answer: Answer | Uint8Array;
@@ -151,35 +149,14 @@ export function handleRequest(
     }
   }
 
-  let status = answer instanceof Uint8Array ? ReplyStatus.SUCCESS : answer.kind === "status" ? answer.status : ReplyStatus.SUCCESS;
-  let delayMs = 0;
-  let drop = false;
-  for (const { fault } of firing) {
-    if (fault.reply === "none") drop = true;
-    else if (fault.reply === "delay") delayMs += fault.ms;
-    else if (fault.reply === "status") {
-      answer = statusAnswer(fault.status);
-      status = fault.status;
-    }
-  }
-  if (drop) return { kind: "drop", reason: "fault", command };
-  let reply = answer instanceof Uint8Array ? answer : encodeReply(header, withFieldFaults(answer, firing));
-  // chronyd never sends a reply longer than the request (transmit_reply()).
+  const faulted = faultAnswer(command, answer, faults);
+  if (faulted.drop) return { kind: "drop", reason: "fault", command };
+  const final = faulted.answer;
+  const status = final instanceof Uint8Array || final.kind === "record" ? ReplyStatus.SUCCESS : final.status;
+  const reply = final instanceof Uint8Array ? final : encodeReply(header, final);
+  // chronyd never sends a reply longer than the request (transmit_reply()); byte faults come after, as on the wire.
   if (reply.length > length) return { kind: "drop", reason: "amplification", command };
-  for (const { fault } of firing) {
-    if (fault.reply === "sequence") {
-      reply = reply.slice();
-      const view = new DataView(reply.buffer, reply.byteOffset, reply.length);
-      view.setUint32(HEADER.replySequence, (view.getUint32(HEADER.replySequence) ^ (fault.xor ?? 1)) >>> 0);
-    } else if (fault.reply === "truncate") {
-      reply = reply.slice(0, fault.length);
-    } else if (fault.reply === "oversize") {
-      const bigger = new Uint8Array(reply.length + fault.extra).fill(fault.fill ?? 0);
-      bigger.set(reply);
-      reply = bigger;
-    }
-  }
-  return { kind: "reply", reply, status, command, delayMs };
+  return { kind: "reply", reply: transformReply(reply, faulted.bytes), status, command, delayMs: faulted.delayMs };
 }
 
 function dispatch(

@@ -7,26 +7,26 @@
  *
  * @packageDocumentation
  */
-export {
-  startMockChronyd,
-  type MockChronyd,
-  type MockChronydOptions,
-  type MockChronydStats,
-  type ServerFaultHandle,
-} from "./server.js";
+export { startMockChronyd, type MockChronyd, type MockChronydOptions, type MockChronydStats } from "./server.js";
 export { handleRequest, topicOfCommand, type DropReason, type HandlerOptions, type Outcome } from "./handler.js";
+// One fault API with @chrony/mock-session: the same builders, validator, handle and fault types.
 export {
-  serverFaults,
-  validateServerFault,
+  ActiveFault,
+  faults,
+  validateFault,
   type DelayFault,
-  type DropFault,
+  type Fault,
+  type FaultHandle,
+  type FaultScope,
+  type FieldFault,
+  type NoReplyFault,
   type OversizeFault,
+  type ReplyFault,
+  type ReplyStatusName,
+  type ReportFieldFault,
   type RequestTopic,
   type SequenceFault,
-  type ServerFault,
-  type ServerFaultScope,
-  type ServerFieldFault,
-  type ServerStatusFault,
+  type StatusFault,
   type TruncateFault,
-} from "./faults.js";
+} from "@chrony/mock-session";
 export { loadStateFile, parseArguments, scenarioFile, type CliArguments } from "./cli-args.js";

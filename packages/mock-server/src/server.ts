@@ -6,7 +6,7 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIP } from "node:net";
 import { mergeConfig, normalizeState, validateConfig, type ChronyStateConfig, type ConfigUpdate, type ServerState } from "@chrony/mock-session";
-import { ActiveServerFault, validateServerFault, type ServerFault } from "./faults.js";
+import { ActiveFault, validateFault, type Fault, type FaultHandle } from "./faults.js";
 import { handleRequest, type HandlerOptions } from "./handler.js";
 
 /** Options of {@link startMockChronyd}. */
@@ -17,8 +17,8 @@ export interface MockChronydOptions extends HandlerOptions {
   readonly port?: number;
   /** Allow binding a non-loopback address (the fake chronyd then answers the network). Default `false`. */
   readonly allowNonLoopback?: boolean;
-  /** Faults in force from the start. */
-  readonly faults?: readonly ServerFault[];
+  /** Reply faults in force from the start (`faults.*`; call faults are the in-process mock's and are rejected). */
+  readonly faults?: readonly Fault[];
 }
 
 /** Counters of what the server did, for tests and benchmarks. */
@@ -29,14 +29,6 @@ export interface MockChronydStats {
   readonly replied: number;
   /** Datagrams left unanswered (invalid, or a drop fault). */
   readonly dropped: number;
-}
-
-/** A fault added with {@link MockChronyd.inject}. */
-export interface ServerFaultHandle {
-  /** How many requests it has affected so far. */
-  readonly fired: number;
-  /** Takes the fault out of force. */
-  remove(): void;
 }
 
 /** A running fake chronyd. */
@@ -55,8 +47,12 @@ export interface MockChronyd extends AsyncDisposable {
   update(change: ConfigUpdate): void;
   /** Replaces the served state. Throws `ChronyConfigError` on an invalid config (and keeps the old state). */
   reset(config?: ChronyStateConfig): void;
-  /** Puts a fault in force; returns a handle to watch or remove it. */
-  inject(fault: ServerFault): ServerFaultHandle;
+  /**
+   * Puts a reply fault in force until its handle is disposed (`handle.dispose()`,
+   * or `using handle = server.inject(…)`); `handle.fired` counts the requests it
+   * affected. Throws `ChronyConfigError` on an invalid fault or a call fault.
+   */
+  inject(fault: Fault): FaultHandle;
   /** Removes every injected fault. */
   clearFaults(): void;
   /** Stops serving; replies still delayed by faults are discarded. Idempotent. */
@@ -67,9 +63,10 @@ function isLoopback(host: string): boolean {
   return host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 }
 
-function prepare(config: ChronyStateConfig): ServerState {
-  validateConfig(config);
-  return normalizeState(config);
+/** The validated snapshot of a config (the caller's object is not read again) and the state it serves. */
+function prepare(input: ChronyStateConfig): { config: ChronyStateConfig; served: ServerState } {
+  const config = validateConfig(input);
+  return { config, served: normalizeState(config) };
 }
 
 /**
@@ -91,9 +88,8 @@ export async function startMockChronyd(state: ChronyStateConfig = {}, options: M
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port: expected an integer from 0 to 65535, got ${port}`);
 
-  let config = state;
-  let served = prepare(config);
-  let faults: ActiveServerFault[] = (options.faults ?? []).map((f, i) => new ActiveServerFault(validateServerFault(f, `faults[${i}]`)));
+  let { config, served } = prepare(state);
+  let faults: ActiveFault[] = (options.faults ?? []).map((f, i) => new ActiveFault(validateFault(f, `faults[${i}]`, "mock-server")));
   const handlerOptions: HandlerOptions = {
     udpRestrictions: options.udpRestrictions ?? false,
     openCommands: options.openCommands,
@@ -164,25 +160,18 @@ export async function startMockChronyd(state: ChronyStateConfig = {}, options: M
       return { ...stats };
     },
     update(change) {
-      const next = mergeConfig(config, change);
-      served = prepare(next);
-      config = next;
+      // Nothing is assigned until the whole change is valid: a failed update keeps the old state.
+      ({ config, served } = prepare(mergeConfig(config, change)));
     },
     reset(next = {}) {
-      served = prepare(next);
-      config = next;
+      ({ config, served } = prepare(next));
     },
     inject(fault) {
-      const active = new ActiveServerFault(validateServerFault(fault));
+      const active = new ActiveFault(validateFault(fault, "fault", "mock-server"));
       faults = [...faults, active];
-      return {
-        get fired() {
-          return active.fired;
-        },
-        remove() {
-          faults = faults.filter((f) => f !== active);
-        },
-      };
+      return active.handle(() => {
+        faults = faults.filter((f) => f !== active);
+      });
     },
     clearFaults() {
       faults = [];

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ChronyStateConfig } from "@chrony/mock-session";
-import { startMockChronyd, type MockChronydOptions } from "../src/index.js";
+import { faults, startMockChronyd, type MockChronydOptions } from "../src/index.js";
 import { CHRONYC_REPORTS, expectedChronyc, type ChronycReport } from "./chronyc-expected.js";
 import { chronyc, chronycVersion } from "./chronyc.js";
 import { EMPTY_41, SYNCED, UNSYNCHRONIZED, V44, V46 } from "./states.js";
@@ -62,14 +62,15 @@ describe("chronyc against the fake chronyd", () => {
 
   it("shows injected faults the way chronyc reports them", async () => {
     await using server = await startMockChronyd(SYNCED);
-    const handle = server.inject({ reply: "status", status: 6, report: "tracking" });
-    expect((await chronyc(server.host, server.port, ["-n", "-c", "tracking"])).lines).toEqual(["505 Facility not enabled in daemon"]);
-    handle.remove();
+    {
+      using _ = server.inject(faults.status("NOTENABLED", { report: "tracking" }));
+      expect((await chronyc(server.host, server.port, ["-n", "-c", "tracking"])).lines).toEqual(["505 Facility not enabled in daemon"]);
+    }
     // A reply with a wrong sequence number is ignored: chronyc retries with a new sequence and succeeds.
-    server.inject({ reply: "sequence", report: "tracking", nth: 1 });
+    server.inject(faults.wrongSequence({ report: "tracking", nth: 1 }));
     expect((await chronyc(server.host, server.port, ["-n", "-c", "tracking"])).lines).toEqual(expectedChronyc(SYNCED, "tracking"));
     // Dropping every reply: chronyc gives up.
-    server.inject({ reply: "none", report: "activity" });
+    server.inject(faults.noReply({ report: "activity" }));
     const dropped = await chronyc(server.host, server.port, ["-n", "-c", "-m", "timeout 100", "retries 1", "activity"]);
     expect(dropped.lines.at(-1)).toBe("506 Cannot talk to daemon");
     expect(server.stats.dropped).toBeGreaterThanOrEqual(2);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { PROTOCOL, REPORTS, ReplyStatus } from "@chrony/fields";
 import { normalizeState } from "@chrony/mock-session";
 import { EXTRA_CODES, OPEN_COMMANDS } from "@chrony/protocol";
-import { handleRequest, type Outcome } from "../src/index.js";
+import { ActiveFault, faults, handleRequest, validateFault, type Fault, type Outcome } from "../src/index.js";
 import { request } from "./requests.js";
 import { SYNCED } from "./states.js";
 
@@ -59,28 +59,43 @@ describe("packet rules", () => {
 });
 
 describe("fault effects", () => {
-  it("applies each kind of fault to the reply", async () => {
-    const { ActiveServerFault } = await import("../src/faults.js");
-    const run = (fault: ConstructorParameters<typeof ActiveServerFault>[0]) => handleRequest(STATE, request(TRACKING, 104, { sequence: 5 }), {}, [new ActiveServerFault(fault)]);
-    expect(run({ reply: "none" })).toMatchObject({ kind: "drop", reason: "fault" });
-    expect(run({ reply: "delay", ms: 50 })).toMatchObject({ kind: "reply", delayMs: 50 });
-    expect(status(run({ reply: "status", status: 13 }))).toBe(13);
-    const wrong = run({ reply: "sequence" });
+  const run = (fault: Fault) => handleRequest(STATE, request(TRACKING, 104, { sequence: 5 }), {}, [new ActiveFault(validateFault(fault))]);
+
+  it("applies each kind of fault to the reply", () => {
+    expect(run(faults.noReply())).toMatchObject({ kind: "drop", reason: "fault" });
+    expect(run(faults.delay(50))).toMatchObject({ kind: "reply", delayMs: 50 });
+    expect(status(run(faults.status("NORTC")))).toBe(ReplyStatus.NORTC);
+    expect(run(faults.status(ReplyStatus.UNAUTH))).toMatchObject({ status: ReplyStatus.UNAUTH });
+    const wrong = run(faults.wrongSequence());
     expect(wrong.kind === "reply" && new DataView(wrong.reply.buffer).getUint32(16)).toBe(4);
-    expect(run({ reply: "truncate", length: 50 })).toMatchObject({ kind: "reply", reply: { length: 50 } });
-    expect(run({ reply: "oversize", extra: 10 })).toMatchObject({ kind: "reply", reply: { length: 114 } });
-    const field = run({ reply: "field", field: "stratum", value: 99 });
+    expect(run(faults.truncate(50))).toMatchObject({ kind: "reply", reply: { length: 50 } });
+    expect(run(faults.oversize(10))).toMatchObject({ kind: "reply", reply: { length: 114 } });
+    const filled = run(faults.oversize(4, 0xee));
+    expect(filled.kind === "reply" && [...filled.reply.subarray(104)]).toEqual([0xee, 0xee, 0xee, 0xee]);
+    const field = run(faults.field("tracking", "stratum", 99));
     expect(field.kind === "reply" && new DataView(field.reply.buffer).getUint16(28 + 24)).toBe(99);
-    expect(run({ reply: "none", report: "sources" })).toMatchObject({ kind: "reply" });
+    expect(run(faults.noReply({ report: "sources" }))).toMatchObject({ kind: "reply" });
   });
 
-  it("scopes faults by report, command, nth and times", async () => {
-    const { ActiveServerFault } = await import("../src/faults.js");
-    const nth = new ActiveServerFault({ reply: "none", report: "tracking", nth: 2 });
+  it("applies byte faults after chronyd's no-amplification rule, and a sequence fault to a cut reply", () => {
+    // A wrong sequence number on a reply cut before it leaves the bytes as they are, instead of throwing.
+    expect(run({ reply: "truncate", length: 10 })).toMatchObject({ kind: "reply", reply: { length: 10 } });
+    const [cut, wrong] = [faults.truncate(10), faults.wrongSequence()].map((f) => new ActiveFault(f));
+    expect(handleRequest(STATE, request(TRACKING, 104), {}, [cut!, wrong!])).toMatchObject({ kind: "reply", reply: { length: 10 } });
+  });
+
+  it("scopes faults by report, command, nth and times", () => {
+    const nth = new ActiveFault(faults.noReply({ report: "tracking", nth: 2 }));
     const outcomes = [1, 2, 3].map(() => handleRequest(STATE, request(TRACKING, 104), {}, [nth]).kind);
     expect(outcomes).toEqual(["reply", "drop", "reply"]);
-    const twice = new ActiveServerFault({ reply: "none", command: TRACKING, times: 2 });
+    const twice = new ActiveFault(faults.noReply({ command: TRACKING, times: 2 }));
     expect([1, 2, 3].map(() => handleRequest(STATE, request(TRACKING, 104), {}, [twice]).kind)).toEqual(["drop", "drop", "reply"]);
     expect(twice.fired).toBe(2);
+  });
+
+  it("counts a field fault only on records that carry its field", () => {
+    const reach = new ActiveFault(faults.field("sources", "reachability", 0));
+    expect(handleRequest(STATE, request(TRACKING, 104), {}, [reach]).kind).toBe("reply");
+    expect(reach.fired).toBe(0);
   });
 });

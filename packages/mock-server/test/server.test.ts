@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { REPORTS } from "@chrony/fields";
+import { REPORTS, ReplyStatus } from "@chrony/fields";
 import { ChronyConfigError, normalizeState } from "@chrony/mock-session";
 import { expectedRequestLength } from "@chrony/protocol";
-import { handleRequest, loadStateFile, parseArguments, scenarioFile, startMockChronyd } from "../src/index.js";
+import { faults, handleRequest, loadStateFile, parseArguments, scenarioFile, startMockChronyd } from "../src/index.js";
 import { chronyc } from "./chronyc.js";
 import { expectedChronyc } from "./chronyc-expected.js";
 import { request } from "./requests.js";
@@ -62,10 +62,41 @@ describe("startMockChronyd", () => {
   it("validates state, updates and faults, keeping the old state on error", async () => {
     await expect(startMockChronyd({ sources: [{ reachability: 256 }] })).rejects.toThrow(ChronyConfigError);
     await using server = await startMockChronyd(UNSYNCHRONIZED);
+    // The server keeps a validated snapshot of the state (not the caller's object), untouched by a failed update.
+    const before = server.config;
+    expect(before).toEqual(UNSYNCHRONIZED);
     expect(() => server.update({ tracking: { stratum: 99 } })).toThrow(/tracking.stratum/);
-    expect(server.config).toBe(UNSYNCHRONIZED);
+    expect(server.config).toBe(before);
     expect(() => server.inject({ reply: "delay" } as never)).toThrow(/ms/);
     expect(() => server.inject({ reply: "none", report: "bogus" } as never)).toThrow(/report/);
+  });
+
+  it("rejects faults only the in-process mock applies, naming it", async () => {
+    await using server = await startMockChronyd(SYNCED);
+    expect(() => server.inject(faults.permissionDenied())).toThrow(ChronyConfigError);
+    expect(() => server.inject(faults.returns("chrony_process_response", 1))).toThrow(
+      /^fault\.call: expected a reply fault: .*in-process mock .*@chrony\/mock-session.*, got "chrony_process_response"$/,
+    );
+    await expect(startMockChronyd(SYNCED, { faults: [faults.noReply(), faults.notRunning()] })).rejects.toThrow(/^faults\[1\]\.call: /);
+  });
+
+  it("returns disposable handles that count what they did", async () => {
+    await using server = await startMockChronyd(SYNCED);
+    const tracking = request(TRACKING, 104);
+    {
+      using handle = server.inject(faults.noReply({ report: "tracking", times: 2 }));
+      expect(await exchange(server.port, [tracking, tracking, tracking], "127.0.0.1", 300)).toHaveLength(1);
+      expect(handle.fired).toBe(2);
+      expect(handle.fault).toEqual({ report: "tracking", times: 2, reply: "none" });
+    }
+    const after = server.inject(faults.status("UNAUTH"));
+    const [unauth] = await exchange(server.port, [tracking]);
+    expect(new DataView(unauth!.buffer, unauth!.byteOffset).getUint16(8)).toBe(ReplyStatus.UNAUTH);
+    after.dispose();
+    after.dispose();
+    expect(after.fired).toBe(1);
+    const [ok] = await exchange(server.port, [tracking]);
+    expect(new DataView(ok!.buffer, ok!.byteOffset).getUint16(8)).toBe(ReplyStatus.SUCCESS);
   });
 
   it("delays replies, and discards delayed replies on close", async () => {
@@ -173,7 +204,7 @@ describe("chrony-mock-server CLI", () => {
   it("prints where it listens, serves chronyc, and stops on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mock-server-"));
     const file = join(dir, "state.json");
-    writeFileSync(file, JSON.stringify({ state: SYNCED, faults: [{ reply: "status", status: 13, report: "tracking" }] }));
+    writeFileSync(file, JSON.stringify({ state: SYNCED, faults: [{ reply: "status", status: "NORTC", report: "tracking" }] }));
     const root = buildDist();
     const child = spawn(process.execPath, [join(root, "dist", "cli.js"), "--state", file], { stdio: ["ignore", "pipe", "pipe"] });
     const line = await new Promise<string>((resolve, reject) => {

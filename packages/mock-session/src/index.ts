@@ -5,13 +5,38 @@
  *
  * @packageDocumentation
  */
-export { DEFAULT_CALL_LOG_SIZE, MockChronySession, type CallRecord, type FaultHandle, type MockChronySessionOptions } from "./session.js";
-export { faults, FaultOccurrences, type Fault, type FaultScope, type CallFault, type NoReplyFault, type StatusFault, type FieldFault } from "./faults.js";
+export { DEFAULT_CALL_LOG_SIZE, MockChronySession, type CallRecord, type MockChronySessionOptions } from "./session.js";
+export {
+  ActiveFault,
+  FaultOccurrences,
+  faults,
+  statusCode,
+  topicOfCommand,
+  type ByteFault,
+  type CallFault,
+  type CallScope,
+  type DelayFault,
+  type Fault,
+  type FaultHandle,
+  type FaultScope,
+  type FieldFault,
+  type NoReplyFault,
+  type OversizeFault,
+  type ReplyFault,
+  type ReplyStatusName,
+  type ReportFieldFault,
+  type RequestTopic,
+  type SequenceFault,
+  type StatusFault,
+  type TruncateFault,
+} from "./faults.js";
+export { validateFault, type FaultFrontEnd } from "./state/faults-schema.js";
+export { faultAnswer, transformReply, type FaultedAnswer } from "./chronyd/reply-faults.js";
 export type * from "./state/config.js";
 export type { ConfigUpdate } from "./state/merge.js";
-export { ChronyConfigError } from "./state/errors.js";
+export { ChronyConfigError, type ChronyConfigErrorOptions } from "./state/errors.js";
 export { validateConfig } from "./state/schema.js";
-export { STATE_SPEC, EXACT_TIME_SHAPE, TIME_LIMIT, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
+export { STATE_SPEC, EXACT_TIME_SHAPE, TIME_LIMIT, FLOAT_MAX, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
 export { normalizeState, sourceStateOf, type ServerState } from "./state/normalize.js";
 /** chronyd's reference ID of an address or reference-clock name (from `@chrony/protocol`). */
 export { referenceIdOf } from "@chrony/protocol";

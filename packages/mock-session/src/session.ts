@@ -21,19 +21,19 @@ import {
   encodeReply,
   parseEndpoint,
   parseRequestHeader,
-  reportOfCommand,
   resolveFieldName,
   writeReplySequence,
   type DatagramSocket,
   type SessionFunction,
 } from "@chrony/protocol";
 import { resolveRequest } from "./chronyd/server.js";
-import { ActiveFault, type Fault } from "./faults.js";
+import { faultAnswer, transformReply } from "./chronyd/reply-faults.js";
+import { ActiveFault, type Fault, type FaultHandle } from "./faults.js";
 import type { ChronyStateConfig } from "./state/config.js";
 import { normalizeState, type ServerState } from "./state/normalize.js";
 import { validateConfig } from "./state/schema.js";
 import { mergeConfig, type ConfigUpdate } from "./state/merge.js";
-import { validateFault } from "./state/faults-schema.js";
+import { validateFault as validateFaultFor } from "./state/faults-schema.js";
 
 /** One C API call as the mock saw it. */
 export interface CallRecord {
@@ -59,12 +59,6 @@ export interface MockChronySessionOptions {
   readonly log?: number | boolean;
 }
 
-/** A live fault; `dispose()` (or `using`) removes it. */
-export interface FaultHandle extends Disposable {
-  readonly fault: Fault;
-  dispose(): void;
-}
-
 /** The opaque session pointer the mock hands out. */
 class MockSessionPointer implements ChronySessionHandle {
   /** The session behind the pointer while it lives; `null` after `chrony_deinit_session()`. */
@@ -78,10 +72,20 @@ class MockSessionPointer implements ChronySessionHandle {
   }
 }
 
-/** A reply waiting on a socket: a reply body shared by identical requests, and this request's sequence number. */
+/**
+ * A reply waiting on a socket: a reply body shared by identical requests and
+ * this request's sequence number, or (`sequence: null`) a reply made for one
+ * request by faults, sent as it is.
+ */
 interface PendingReply {
   readonly body: Uint8Array;
-  readonly sequence: number;
+  readonly sequence: number | null;
+}
+
+/** Replies of a socket held back by delay faults, and the `waitReadable()` calls waiting for them. */
+interface LateReplies {
+  readonly timers: Set<ReturnType<typeof setTimeout>>;
+  readonly waiters: Set<() => void>;
 }
 
 interface MockSocket {
@@ -120,6 +124,8 @@ export class MockChronySession {
   private config: ChronyStateConfig;
   private server: ServerState;
   private readonly active: ActiveFault[] = [];
+  /** Replies delayed by faults, by socket. */
+  private readonly late = new Map<number, LateReplies>();
   private readonly log: CallRecord[] = [];
   private readonly logSize: number;
   private readonly logging: boolean;
@@ -133,9 +139,9 @@ export class MockChronySession {
   private readonly replies = new Map<number | string, Uint8Array>();
 
   constructor(config: ChronyStateConfig = {}, options: MockChronySessionOptions = {}) {
-    validateConfig(config);
-    this.config = config;
-    this.server = normalizeState(config);
+    // Read once: the session keeps the validated snapshot, never the caller's object.
+    this.config = validateConfig(config);
+    this.server = normalizeState(this.config);
     this.logSize = callLogSize(options.log);
     this.logging = this.logSize > 0;
     this.sequence = (0x9e3779b9 ^ ++instances) >>> 0;
@@ -158,30 +164,35 @@ export class MockChronySession {
    * (sources) and `null` replace. The result is validated as a whole.
    */
   update(change: ConfigUpdate): void {
-    const next = mergeConfig(this.config, change);
-    validateConfig(next);
-    this.server = normalizeState(next);
+    // Everything that can throw comes before the first assignment: a failed update changes nothing.
+    const next = validateConfig(mergeConfig(this.config, change));
+    const server = normalizeState(next);
+    this.server = server;
     this.config = next;
     this.replies.clear();
   }
 
   /** Replaces the whole state. */
   reset(config: ChronyStateConfig = {}): void {
-    validateConfig(config);
-    this.server = normalizeState(config);
-    this.config = config;
+    const next = validateConfig(config);
+    const server = normalizeState(next);
+    this.server = server;
+    this.config = next;
     this.replies.clear();
   }
 
-  /** Puts faults in force until their handle is disposed. */
+  /**
+   * Puts a fault in force until its handle is disposed (`handle.dispose()`,
+   * or `using handle = session.inject(…)`); `handle.fired` counts the calls
+   * or requests it affected. Throws `ChronyConfigError` on an invalid fault.
+   */
   inject(fault: Fault): FaultHandle {
     const active = new ActiveFault(validateFault(fault, "fault"));
     this.active.push(active);
-    const dispose = () => {
+    return active.handle(() => {
       const at = this.active.indexOf(active);
       if (at >= 0) this.active.splice(at, 1);
-    };
-    return { fault, dispose, [Symbol.dispose]: dispose };
+    });
   }
 
   /** Removes every fault. */
@@ -248,7 +259,7 @@ export class MockChronySession {
     return entry;
   }
 
-  private socketFor(fd: number, report: () => ReportName | null): DatagramSocket {
+  private socketFor(fd: number): DatagramSocket {
     return {
       send: (datagram) => {
         const socket = this.sockets.get(fd);
@@ -256,8 +267,9 @@ export class MockChronySession {
           this.errno = ERRNO.EBADF;
           return false;
         }
-        const reply = this.answer(datagram, report());
-        if (reply) socket.inbox.push(reply);
+        const reply = this.answer(datagram);
+        if (reply && reply.delayMs > 0) this.deliverLater(fd, reply, reply.delayMs);
+        else if (reply) socket.inbox.push(reply);
         return true;
       },
       receive: (buffer) => {
@@ -270,17 +282,17 @@ export class MockChronySession {
         }
         const length = Math.min(reply.body.length, buffer.length);
         buffer.set(length < reply.body.length ? reply.body.subarray(0, length) : reply.body);
-        writeReplySequence(buffer, reply.sequence);
+        if (reply.sequence !== null) writeReplySequence(buffer, reply.sequence);
         return length;
       },
     };
   }
 
-  /** The simulated chronyd: a reply, or `null` when none comes. */
-  private answer(datagram: Uint8Array, report: ReportName | null): PendingReply | null {
+  /** The simulated chronyd: a reply (and how late it comes), or `null` when none comes. */
+  private answer(datagram: Uint8Array): (PendingReply & { readonly delayMs: number }) | null {
     const header = parseRequestHeader(datagram);
     if (!header) return null;
-    if (this.active.length === 0 || !this.active.some((active) => "reply" in active.fault)) {
+    if (!this.active.some((active) => "reply" in active.fault)) {
       // The state is immutable until update(): identical requests get identical bodies.
       const key = replyKey(header.command, datagram);
       let body = this.replies.get(key);
@@ -288,21 +300,46 @@ export class MockChronySession {
         body = encodeReply(header, resolveRequest(this.server, header.command, datagram.subarray(PROTOCOL.requestHeaderLength)));
         this.replies.set(key, body);
       }
-      return { body, sequence: header.sequence };
+      return { body, sequence: header.sequence, delayMs: 0 };
     }
+    // Reply faults as the fake chronyd of @chrony/mock-server applies them: the same functions, the same bytes.
     const argument = datagram.subarray(PROTOCOL.requestHeaderLength);
-    let answer = resolveRequest(this.server, header.command, argument);
-    const about = report ?? asReport(reportOfCommand(header.command));
-    for (const active of this.active) {
-      const fault = active.fault;
-      if (!("reply" in fault)) continue;
-      if (fault.reply === "field" && (answer.kind !== "record" || !(fault.field in answer.values))) continue;
-      if (!active.fires(about)) continue;
-      if (fault.reply === "none") return null;
-      if (fault.reply === "status") answer = { kind: "status", status: fault.status };
-      else if (answer.kind === "record") answer = { ...answer, values: { ...answer.values, [fault.field]: fault.value } };
-    }
-    return { body: encodeReply(header, answer), sequence: header.sequence };
+    const faulted = faultAnswer(header.command, resolveRequest(this.server, header.command, argument), this.active);
+    if (faulted.drop) return null;
+    return { body: transformReply(encodeReply(header, faulted.answer), faulted.bytes), sequence: null, delayMs: faulted.delayMs };
+  }
+
+  /** A reply held back by a delay fault reaches the socket after `ms`, waking whoever waits on it. */
+  private deliverLater(fd: number, reply: PendingReply, ms: number): void {
+    let late = this.late.get(fd);
+    if (!late) this.late.set(fd, (late = { timers: new Set(), waiters: new Set() }));
+    const replies = late;
+    const timer = setTimeout(() => {
+      replies.timers.delete(timer);
+      const socket = this.sockets.get(fd);
+      if (!socket?.open) return;
+      socket.inbox.push(reply);
+      for (const wake of replies.waiters) wake();
+      replies.waiters.clear();
+    }, ms);
+    // Whoever waits for the reply keeps the process alive (waitReadable's own timer); the delivery alone does not.
+    timer.unref?.();
+    replies.timers.add(timer);
+  }
+
+  /** Waits until a delayed reply reaches the socket (`true`) or `timeoutMs` passes (`false`). */
+  private waitLate(late: LateReplies, timeoutMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        late.waiters.delete(wake);
+        resolve(false);
+      }, timeoutMs);
+      late.waiters.add(wake);
+    });
   }
 
   private nextSequence = (): number => {
@@ -339,13 +376,17 @@ export class MockChronySession {
     socket.open = false;
     socket.inbox.length = 0;
     this.sockets.delete(fd);
+    // Replies still delayed by faults never arrive; waiters time out as on a closed socket.
+    const late = this.late.get(fd);
+    if (late) for (const timer of late.timers) clearTimeout(timer);
+    this.late.delete(fd);
   }
 
   private initSession(out: SessionOut, fd: number): number {
     const pointer = new MockSessionPointer(this.nextSessionId++, this);
     const entry: SessionEntry = {
       pointer,
-      client: new ClientSession(fd, this.socketFor(fd, () => entry.report), this.nextSequence),
+      client: new ClientSession(fd, this.socketFor(fd), this.nextSequence),
       report: null,
     };
     this.sessions.set(pointer, entry);
@@ -366,6 +407,9 @@ export class MockChronySession {
         const socket = this.sockets.get(fd);
         // A closed or unknown fd is "readable" at once, as poll() reports POLLNVAL; the read then fails.
         if (!socket?.open || socket.inbox.length > 0) return READY;
+        // A reply delayed by a fault makes the socket readable when it arrives.
+        const late = this.late.get(fd);
+        if (late && late.timers.size > 0) return this.waitLate(late, timeoutMs);
         // Not unref()'d: like poll() on a real socket, a pending wait keeps the process alive until its timeout.
         return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false));
       },
@@ -421,6 +465,11 @@ function replyKey(command: number, datagram: Uint8Array): number | string {
 }
 
 type CallFaultResult = Extract<Fault, { call: unknown }>["returns"];
+
+/** A fault as the in-process mock applies it: well-formed, and not one only the fake chronyd can apply. */
+function validateFault(fault: Fault, path: string): Fault {
+  return validateFaultFor(fault, path, "mock-session");
+}
 
 function asReport(name: string | null): ReportName | null {
   return name !== null && isReportName(name) ? name : null;

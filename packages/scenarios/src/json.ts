@@ -16,7 +16,29 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 /** What a JSON state document holds: a state config, 64-bit values possibly as decimal strings, and an optional `$schema`. */
 export type ChronyStateJson = { readonly [key: string]: JsonValue };
 
-const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+/** A decimal of at most 20 digits (2^64−1 has 20): longer ones stay strings, rejected without parsing a huge bigint. */
+const DECIMAL = /^(?:0|[1-9][0-9]{0,19})$/;
+
+/**
+ * The rule of `key` in `shape`, or `undefined`: only the table's own keys
+ * count (`shape["constructor"]` would be `Object`'s).
+ */
+const fieldOf = (shape: ObjectShape, key: string): ValueSpec | undefined => (Object.hasOwn(shape, key) ? shape[key]!.spec : undefined);
+
+/**
+ * Sets `out[key]` as an own property whatever the key: `out["__proto__"] = x`
+ * would replace `out`'s prototype instead, hiding the key from validation.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** JSON's objects (and object literals): not arrays, class instances, Dates..., which are passed through for validation to reject. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
 
 function encodeValue(spec: ValueSpec, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
@@ -37,8 +59,8 @@ function encodeObject(shape: ObjectShape, value: Record<string, unknown>): Recor
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     if (child === undefined) continue;
-    const field = shape[key];
-    out[key] = field ? encodeValue(field.spec, child) : child;
+    const spec = fieldOf(shape, key);
+    put(out, key, spec ? encodeValue(spec, child) : child);
   }
   return out;
 }
@@ -51,16 +73,21 @@ export function toStateJson(config: ChronyStateConfig): ChronyStateJson {
   return encodeObject(STATE_SPEC.shape, config as Record<string, unknown>) as ChronyStateJson;
 }
 
+/**
+ * Decodes along the rule table, so it recurses only as deep as the table,
+ * however deep the document; what it does not decode (unknown keys, holes,
+ * values of the wrong kind) it passes through for validation to reject.
+ */
 function decodeValue(spec: ValueSpec, value: unknown): unknown {
   if (spec.kind === "uint64") return typeof value === "string" && DECIMAL.test(value) ? BigInt(value) : value;
-  if (value === null || typeof value !== "object") return value;
   switch (spec.kind) {
     case "object":
-      return Array.isArray(value) ? value : decodeObject(spec.shape, value as Record<string, unknown>);
+      return isPlainRecord(value) ? decodeObject(spec.shape, value) : value;
     case "array":
-      return Array.isArray(value) ? value.map((item) => decodeValue(spec.items, item)) : value;
+      // A hole stays a hole (map() skips it) for validation to name.
+      return Array.isArray(value) && value.length <= spec.maxItems ? value.map((item) => decodeValue(spec.items, item)) : value;
     case "time":
-      return Array.isArray(value) ? value : decodeObject(EXACT_TIME_SHAPE, value as Record<string, unknown>);
+      return isPlainRecord(value) ? decodeObject(EXACT_TIME_SHAPE, value) : value;
     default:
       return value;
   }
@@ -69,8 +96,8 @@ function decodeValue(spec: ValueSpec, value: unknown): unknown {
 function decodeObject(shape: ObjectShape, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    const field = shape[key];
-    out[key] = field ? decodeValue(field.spec, child) : child;
+    const spec = fieldOf(shape, key);
+    put(out, key, spec ? decodeValue(spec, child) : child);
   }
   return out;
 }
@@ -81,7 +108,7 @@ function decodeObject(shape: ObjectShape, value: Record<string, unknown>): Recor
  * passed through for `validateConfig` to judge.
  */
 export function fromStateJson(json: unknown): unknown {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return json;
-  const { $schema: _schema, ...rest } = json as Record<string, unknown>;
+  if (!isPlainRecord(json)) return json;
+  const { $schema: _schema, ...rest } = json;
   return decodeObject(STATE_SPEC.shape, rest);
 }

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import { normalizeState, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
+import { ChronyConfigError, normalizeState, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
 import { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from "./catalog.js";
-import { deepFreeze } from "./freeze.js";
 import { fromStateJson } from "./json.js";
 
 /**
@@ -16,9 +15,13 @@ import { fromStateJson } from "./json.js";
  *   (e.g. the content of `json/<name>.json`, or a document of your own) is
  *   decoded (`$schema` dropped, 64-bit decimal strings made bigints), checked
  *   by mock-session's `validateConfig` and `normalizeState` (which throw
- *   `ChronyConfigError` naming the bad path), and returned as a frozen copy.
+ *   `ChronyConfigError` naming the bad path), and returned as the frozen
+ *   snapshot they checked. Prototype keys (`__proto__`, `constructor`) and
+ *   every other unknown key are rejected by name, and nesting deeper than a
+ *   state has is rejected without recursing into it.
  *
- * @throws TypeError for an unknown name; SyntaxError for bad JSON text; `ChronyConfigError` for an invalid state.
+ * @throws `ChronyConfigError` (a `TypeError`) for an unknown name or an
+ * invalid state; `SyntaxError` for text that starts with `{` but is not JSON.
  */
 export function loadScenario(name: ScenarioName): ChronyStateConfig;
 export function loadScenario(json: string | object): ChronyStateConfig;
@@ -27,12 +30,18 @@ export function loadScenario(input: string | object): ChronyStateConfig {
   if (typeof input === "string") {
     if (isScenarioName(input)) return SCENARIOS[input].config;
     if (!input.trimStart().startsWith("{")) {
-      throw new TypeError(`loadScenario: unknown scenario ${JSON.stringify(input)}; known: ${SCENARIO_NAMES.join(", ")}`);
+      throw new ChronyConfigError("", `a scenario name (one of ${SCENARIO_NAMES.join(", ")}) or a state as JSON text (starting with "{")`, input);
     }
     json = JSON.parse(input) as unknown;
   }
-  const config = structuredClone(fromStateJson(json));
-  validateConfig(config);
+  let decoded: unknown;
+  try {
+    decoded = fromStateJson(json);
+  } catch (error) {
+    // Only an exotic object gets here (a throwing getter, a revoked proxy): JSON never does.
+    throw new ChronyConfigError("", "a JSON value", undefined, { got: "data that cannot be read", cause: error });
+  }
+  const config = validateConfig(decoded);
   normalizeState(config);
-  return deepFreeze(config);
+  return config;
 }

@@ -1,8 +1,8 @@
 /**
  * The JSON Schema (draft 2020-12) of a chronyd state as JSON, generated from
  * {@link STATE_SPEC}. It is as strict as mock-session's `validateConfig`:
- * unknown keys, out-of-range integers, unknown enum values and stray flag bits
- * are all rejected. Cross-field rules that only `normalizeState` checks (a
+ * unknown keys, out-of-range integers, numbers beyond chronyd's wire float,
+ * unknown enum values and stray flag bits are all rejected. Cross-field rules that only `normalizeState` checks (a
  * reference clock's name with mode REFERENCE_CLOCK, a reference clock's
  * reference ID being its name and it having no ntpdata or authdata,
  * selectdata state matching the source state) are left to {@link loadScenario}.
@@ -106,7 +106,7 @@ function valueSchema(spec: ValueSpec, defs: Record<string, JsonSchema>, descript
     case "uint64":
       return spec.max === undefined || spec.max === UINT64_MAX ? { ...doc, $ref: "#/$defs/Uint64" } : { ...doc, ...uint64Schema(spec.max) };
     case "number":
-      return spec.nonNegative ? { ...doc, type: "number", minimum: 0 } : { ...doc, type: "number" };
+      return { ...doc, type: "number", minimum: spec.nonNegative ? 0 : -spec.max, maximum: spec.max };
     case "enum": {
       const name = spec.extra.length ? `${spec.setName}Or${spec.extra.map((c) => c.value).join("Or")}` : spec.setName;
       defs[name] ??= {

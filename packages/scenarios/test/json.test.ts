@@ -112,21 +112,23 @@ describe("the JSON Schema", () => {
       case "uint64":
         return [0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -1, 1.5, "0", "9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "99999999999999999999", "007", "-1", "1e3", ...common];
       case "number":
-        return [0, -0.5, 1.5, 1e300, ...common];
+        // The wire float's range: ±FLOAT_MAX, and the next doubles beyond.
+        return [0, -0.5, 1.5, 1e300, -1e300, spec.max, -spec.max, spec.max * (1 + 2 ** -52), -spec.max * (1 + 2 ** -52), ...common];
       case "enum": {
         const values = [...spec.extra, ...spec.set.table].map((c) => c.value);
         return [...values, Math.max(...values) + 1, -1, 0, 1, 100, ...common];
       }
       case "bits": {
         const mask = spec.set.table.reduce((m, c) => m | c.value, 0);
-        return [0, mask, mask + 1, ...Array.from({ length: 17 }, (_, i) => 2 ** i), -1, ...common];
+        // 2^32 + 1 and 2^40 + 3 once passed 32-bit bit tests as 1 and 3.
+        return [0, mask, mask + 1, ...Array.from({ length: 17 }, (_, i) => 2 ** i), 2 ** 32 + 1, 2 ** 40 + 3, 2 ** 32 + mask, -1, ...common];
       }
       case "boolean":
         return [true, false, 0, 1, "true", null];
       case "ip":
-        return ["192.0.2.1", "2001:db8::1", "::", "::ffff:192.0.2.1", "fe80::1:2:3:4", "1:2:3:4:5:6:7:8", "1::2::3", "256.1.1.1", "192.0.2.01", "GPS", "", 1, null];
+        return ["192.0.2.1", "2001:db8::1", "::", "::ffff:192.0.2.1", "fe80::1:2:3:4", "fe80::1%eth0", "1:2:3:4:5:6:7:8", "1::2::3", "256.1.1.1", "192.0.2.01", "GPS", "", 1, null];
       case "sourceAddress":
-        return ["192.0.2.1", "2001:db8::1", "GPS", "PPS", "PHC0", "A", "ABCDE", "", "A B", "ÄB", "::1", 5, null];
+        return ["192.0.2.1", "2001:db8::1", "GPS", "PPS", "PHC0", "A", "ABCDE", "", "A B", "ÄB", "::1", "fe80::1%eth0", "a%b", 5, null];
       case "time":
         return [0, 1705320000.5, -1, 2 ** 63 - 1024, 2 ** 63, 1e300, { sec: 1, nsec: 0 }, { sec: "9223372036854775807", nsec: 999999999 }, { sec: "9223372036854775808", nsec: 0 }, { sec: "18446744073709551615", nsec: 999999999 }, { sec: 1, nsec: 1e9 }, { sec: 1 }, { sec: 1, nsec: 0, x: 1 }, { sec: -1, nsec: 0 }, { seconds: 1, nanoseconds: 0 }, "1", null];
       case "version":
@@ -209,11 +211,12 @@ describe("loadScenario", () => {
   });
 
   it("rejects unknown names, bad JSON and invalid states with the path", () => {
-    expect(() => loadScenario("ntp-sync" as "ntp-synced")).toThrow(/unknown scenario "ntp-sync"; known: ntp-synced/);
+    expect(() => loadScenario("ntp-sync" as "ntp-synced")).toThrow(ChronyConfigError);
+    expect(() => loadScenario("ntp-sync" as "ntp-synced")).toThrow(/^config: expected a scenario name \(one of ntp-synced, unsync, .*\), got "ntp-sync"$/);
     expect(() => loadScenario("{ nope")).toThrow(SyntaxError);
     expect(() => loadScenario({ sources: [{ reachability: 300 }] })).toThrow(/sources\[0\]\.reachability/);
     expect(() => loadScenario({ sources: [{ address: "GPS", mode: 0 }] })).toThrow(ChronyConfigError);
-    expect(() => loadScenario({ $schema: "./chrony-state.schema.json", tracking: { bogus: 1 } })).toThrow(/tracking\.bogus/);
+    expect(() => loadScenario({ $schema: "./chrony-state.schema.json", tracking: { bogus: 1 } })).toThrow(/^tracking: unknown key "bogus"/);
   });
 });
 

@@ -107,7 +107,7 @@ export class ChronyMock {
 
   /**
    * Overrides part of the current scope's state, or injects a fault, until
-   * {@link resetHandlers}: `chrony.use({ tracking: { leapStatus: 1 } })`,
+   * {@link resetHandlers}: `chrony.use({ tracking: { leapStatus: LeapStatus.INSERT_SECOND } })`,
    * `chrony.use(faults.noReply())`. Applied in order.
    */
   use(...handlers: ChronyHandler[]): void {

@@ -1,4 +1,4 @@
-import { ChronyErr, LeapStatus } from "@chrony/fields";
+import { ChronyErr, LeapStatus, ReplyStatus } from "@chrony/fields";
 import { ChronyConnection, ChronyPermissionError, ChronyTimeoutError, TrackingStatus } from "@chrony/bindings";
 import { SCENARIO_GPS_REFCLOCK, SCENARIO_LEAP_INSERT } from "@chrony/scenarios";
 import { describe, expect, it } from "vitest";
@@ -31,16 +31,40 @@ describe("patchedChronyConnection", () => {
     await using chrony = await patchedChronyConnection(undefined, { timeoutMs: 20, retries: 0 });
     chrony.mock.update({ tracking: { leapStatus: LeapStatus.DELETE_SECOND } });
     expect((await chrony.getTracking()).leapStatus).toBe(LeapStatus.DELETE_SECOND);
-    const fault = chrony.mock.inject(faults.noReply({ report: "sources" }));
-    await expect(chrony.getSources()).rejects.toBeInstanceOf(ChronyTimeoutError);
-    fault.dispose();
+    {
+      using fault = chrony.mock.inject(faults.noReply({ report: "sources" }));
+      await expect(chrony.getSources()).rejects.toBeInstanceOf(ChronyTimeoutError);
+      expect(fault.fired).toBe(1);
+    }
     expect(await chrony.getSources()).toHaveLength(1);
   });
 
   it("starts with faults from the options", async () => {
     await expect(patchedChronyConnection(undefined, { faults: [faults.permissionDenied()] })).rejects.toBeInstanceOf(ChronyPermissionError);
-    await using chrony = await patchedChronyConnection(undefined, { faults: [faults.status(2, { report: "tracking" })] });
+    await using chrony = await patchedChronyConnection(undefined, { faults: [faults.status("UNAUTH", { report: "tracking" })] });
     await expect(chrony.getTracking()).rejects.toMatchObject({ code: ChronyErr.UNAUTHORIZED });
+  });
+
+  it("applies every kind of reply fault through the session", async () => {
+    await using chrony = await patchedChronyConnection(undefined, { timeoutMs: 100, retries: 0, faults: [faults.delay(30, { report: "tracking", times: 1 })] });
+    const started = performance.now();
+    expect((await chrony.getTracking()).stratum).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    const cases = [
+      [faults.delay(500, { report: "tracking" }), { name: "ChronyTimeoutError" }],
+      [faults.wrongSequence({ report: "tracking" }), { name: "ChronyTimeoutError" }],
+      [faults.truncate(40, { report: "tracking" }), { codeName: "INVALID_RESPONSE" }],
+      [faults.status(ReplyStatus.NOTENABLED, { report: "tracking" }), { codeName: "DISABLED" }],
+      [faults.field("tracking", "leap status", 9), { name: "ChronyDataError", field: "leapStatus" }],
+    ] as const;
+    for (const [fault, error] of cases) {
+      using handle = chrony.mock.inject(fault);
+      await expect(chrony.getTracking(), fault.reply).rejects.toMatchObject(error);
+      expect(handle.fired, fault.reply).toBe(1);
+    }
+    using oversize = chrony.mock.inject(faults.oversize(16, { report: "tracking" }));
+    expect((await chrony.getTracking()).stratum).toBe(2);
+    expect(oversize.fired).toBe(1);
   });
 
   it("dispose closes the connection and leaves no open handles", async () => {

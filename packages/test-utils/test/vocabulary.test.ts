@@ -349,7 +349,9 @@ function arbitraryOf(spec: ValueSpec): fc.Arbitrary<unknown> {
     }
     case "number":
       return fc.oneof(
-        fc.double({ noNaN: true, noDefaultInfinity: true, min: spec.nonNegative ? 0 : -Number.MAX_VALUE }),
+        // The whole range the wire float carries (±spec.max), its ends included.
+        fc.double({ noNaN: true, min: spec.nonNegative ? 0 : -spec.max, max: spec.max }),
+        fc.constantFrom(spec.max, spec.nonNegative ? 0 : -spec.max),
         fc.double({ noNaN: true, min: spec.nonNegative ? 0 : -1e4, max: 1e4 }),
       );
     case "enum":

@@ -30,6 +30,7 @@ import type {
   TrackingConfig,
 } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
+import { validateConfig } from "./schema.js";
 import { referenceIdOf, type WireTime } from "@chrony/protocol";
 
 type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
@@ -307,8 +308,13 @@ function normalizeNtpData(config: NtpDataConfig, source: NtpContext): NtpData {
   };
 }
 
-/** Resolves every default of a validated config. */
-export function normalizeState(config: ChronyStateConfig): ServerState {
+/**
+ * Resolves every default of a config. The config is validated first (a
+ * snapshot `validateConfig` returned is not checked again), so any input
+ * gives a state or a `ChronyConfigError`.
+ */
+export function normalizeState(input: ChronyStateConfig): ServerState {
+  const config = validateConfig(input);
   const trackingConfig = config.tracking ?? {};
   const leapStatus = trackingConfig.leapStatus ?? LeapStatus.NORMAL;
   const refTime = toTime(trackingConfig.refTime ?? DEFAULTS.refTime);

@@ -48,8 +48,11 @@ export type ValueSpec =
    * (default 2^64−1; a decimal string in JSON).
    */
   | { readonly kind: "uint64"; readonly max?: bigint }
-  /** A finite number, optionally `≥ 0`. */
-  | { readonly kind: "number"; readonly nonNegative: boolean }
+  /**
+   * A finite number from `-max` (or 0 when `nonNegative`) to `max`: what
+   * chronyd's 32-bit wire float carries ({@link FLOAT_MAX}).
+   */
+  | { readonly kind: "number"; readonly nonNegative: boolean; readonly max: number }
   /** One value of a constant set, plus `extra` values it lacks (e.g. key type 0). */
   | { readonly kind: "enum"; readonly set: AnyConstantSet; readonly setName: string; readonly extra: readonly ChronyConstant[] }
   /** A combination of the bits of a flags set. */
@@ -81,6 +84,14 @@ export type ObjectShape = Readonly<Record<string, FieldSpec>>;
 /** Exactly the keys of `T`: the table stops compiling when mock-session's config types change. */
 type Shape<T> = { readonly [K in keyof Required<T>]: FieldSpec };
 
+/**
+ * The largest magnitude chronyd's 32-bit wire float carries (candm.h `Float`:
+ * a 25-bit signed coefficient times 2^(exponent − 25), the exponent at most
+ * 63): (2^24 − 1) × 2^38 ≈ 4.6e18. chronyd sends anything larger as this
+ * value, so a state may not hold more. Smaller magnitudes only lose precision.
+ */
+export const FLOAT_MAX = (2 ** 24 - 1) * 2 ** 38;
+
 const f = (spec: ValueSpec, description: string): FieldSpec => ({ spec, description });
 const integer = (min: number, max: number): ValueSpec => ({ kind: "integer", min, max });
 const UINT8 = integer(0, 0xff);
@@ -88,8 +99,8 @@ const UINT16 = integer(0, 0xffff);
 const UINT32 = integer(0, 0xffffffff);
 const INT8 = integer(-128, 127);
 const UINT64: ValueSpec = { kind: "uint64" };
-const FINITE: ValueSpec = { kind: "number", nonNegative: false };
-const NON_NEGATIVE: ValueSpec = { kind: "number", nonNegative: true };
+const FINITE: ValueSpec = { kind: "number", nonNegative: false, max: FLOAT_MAX };
+const NON_NEGATIVE: ValueSpec = { kind: "number", nonNegative: true, max: FLOAT_MAX };
 const BOOLEAN: ValueSpec = { kind: "boolean" };
 const TIME: ValueSpec = { kind: "time" };
 const enumOf = (set: AnyConstantSet, setName: string, extra: readonly ChronyConstant[] = []): ValueSpec => ({ kind: "enum", set, setName, extra });

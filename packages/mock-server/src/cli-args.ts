@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ChronyConfigError, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
+import { ChronyConfigError, fromStateJson, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
 import type { ServerFault } from "./faults.js";
 import type { MockChronydOptions } from "./server.js";
 
@@ -144,7 +144,8 @@ export function loadStateFile(path: string): { state: ChronyStateConfig; faults:
     if (extra.length) throw new Error(oneLine(`${path}: unknown key ${JSON.stringify(extra[0])} next to "state" (allowed: state, faults)`));
     const faults = record.faults ?? [];
     if (!Array.isArray(faults)) throw new ChronyConfigError("faults", "an array of faults", faults);
-    return { state: validateConfig(record.state ?? {}), faults: faults as ServerFault[] };
+    return { state: validateConfig(fromStateJson(record.state ?? {})), faults: faults as ServerFault[] };
   }
-  return { state: validateConfig(record), faults: [] };
+  // The JSON form of scenario files and captures: 64-bit values may be decimal strings.
+  return { state: validateConfig(fromStateJson(record)), faults: [] };
 }

@@ -41,4 +41,5 @@ export { normalizeState, sourceStateOf, type ServerState } from "./state/normali
 /** chronyd's reference ID of an address or reference-clock name (from `@chrony/protocol`). */
 export { referenceIdOf } from "@chrony/protocol";
 export { mergeConfig } from "./state/merge.js";
+export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "./state/json.js";
 export { resolveRequest, type Answer } from "./chronyd/server.js";

@@ -6,7 +6,7 @@
  * @module
  */
 import { SCENARIOS, SCENARIO_NAMES } from "./catalog.js";
-import { toStateJson } from "./json.js";
+import { toStateJson } from "@chrony/mock-session";
 import { CHRONY_STATE_SCHEMA } from "./schema.js";
 
 /** File name of the JSON Schema in `json/` (also exported as `@chrony/scenarios/schema.json`). */

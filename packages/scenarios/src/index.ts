@@ -38,7 +38,8 @@ export {
 } from "./presets.js";
 export { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioInfo, type ScenarioName } from "./catalog.js";
 export { loadScenario } from "./load.js";
-export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "./json.js";
+/** The JSON form of a state lives with the rule table in `@chrony/mock-session` (the fake chronyd's state files use it too). */
+export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "@chrony/mock-session";
 export { CHRONY_STATE_SCHEMA, CHRONY_STATE_SCHEMA_ID, buildChronyStateSchema, type JsonSchema } from "./schema.js";
 /** The rule table of a state config lives in `@chrony/mock-session`; re-exported for the schema's users. */
 export { STATE_SPEC, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "@chrony/mock-session";

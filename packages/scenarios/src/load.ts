@@ -5,7 +5,7 @@
  */
 import { ChronyConfigError, normalizeState, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
 import { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from "./catalog.js";
-import { fromStateJson } from "./json.js";
+import { fromStateJson } from "@chrony/mock-session";
 
 /**
  * A chronyd state, validated and deeply frozen:

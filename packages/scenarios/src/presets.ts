@@ -25,7 +25,7 @@ import {
   type HeardSource,
 } from "./build.js";
 import { deepFreeze } from "./freeze.js";
-import { fromStateJson } from "./json.js";
+import { fromStateJson } from "@chrony/mock-session";
 import { CAPTURE as LAN_CLIENT_CAPTURE } from "./captures/lan-client.js";
 import { CAPTURE as LOCAL_REFERENCE_CAPTURE } from "./captures/local-reference.js";
 import { CAPTURE as MIXED_IPV4_IPV6_CAPTURE } from "./captures/mixed-ipv4-ipv6.js";

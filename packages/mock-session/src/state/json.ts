@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { ChronyStateConfig } from "@chrony/mock-session";
-import { EXACT_TIME_SHAPE, STATE_SPEC, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
+import type { ChronyStateConfig } from "./config.js";
+import { EXACT_TIME_SHAPE, STATE_SPEC, type ObjectShape, type ValueSpec } from "./spec.js";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };

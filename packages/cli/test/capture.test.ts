@@ -4,14 +4,28 @@
  * field, apart from what moved while capturing (chronyc before and after
  * the capture tell which fields moved, and by how much).
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { startMockChronyd } from "@chrony/mock-server";
 import { loadScenario } from "@chrony/scenarios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChronyConnection } from "@chrony/bindings";
 import { capture, captureJson, redactState } from "../src/index.js";
 import { chronydAvailable, startChronydLab, type ChronydLab } from "../../bindings/test/lab/chronyd.js";
+
+const MOCK_SERVER_CLI = join(dirname(createRequire(import.meta.url).resolve("@chrony/mock-server/package.json")), "dist/cli.js");
+
+async function freePort(): Promise<number> {
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
 
 const REPORTS = ["tracking", "sources", "sourcestats", "selectdata", "activity", "authdata", "ntpdata", "serverstats", "rtcdata", "smoothing"];
 
@@ -89,11 +103,21 @@ describe.skipIf(!available)("capture of a real chronyd", () => {
       }
       expect(captured.skipped).toEqual([]);
       expect(captured.serverVersion).toBe("4.3");
-      // Through the JSON file, as a user would keep it.
-      const state = loadScenario(captureJson(captured));
-      await using fake = await startMockChronyd(state);
-      const served = await chronycAll(["-h", "127.0.0.1", "-p", String(fake.port)]);
-      expect(differences(before, after, served)).toEqual([]);
+      // Through the JSON file, as a user keeps it, served by the fake chronyd's own command line.
+      const file = join(mkdtempSync(join(tmpdir(), "capture-")), "state.json");
+      writeFileSync(file, captureJson(captured));
+      const port = await freePort();
+      const server = spawn(process.execPath, [MOCK_SERVER_CLI, "--state", file, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
+          server.once("exit", (code) => reject(new Error(`chrony-mock-server exited with ${code}`)));
+        });
+        const served = await chronycAll(["-h", "127.0.0.1", "-p", String(port)]);
+        expect(differences(before, after, served)).toEqual([]);
+      } finally {
+        server.kill();
+      }
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ChronyLibraryError, libraryCandidates, libraryDirectories } from "../src/index.js";
+import { ChronyError, ChronyLibraryError, libraryCandidates, libraryDirectories } from "../src/index.js";
 
 describe("finding libchrony", () => {
   it("tries LIBCHRONY_PATH alone, else libraryPath, else sonames then directories", () => {
@@ -27,7 +27,10 @@ describe("finding libchrony", () => {
     expect(message).toContain("https://github.com/mlichvar/libchrony");
   });
 
-  it("exports ChronyLibraryError for instanceof checks", () => {
-    expect(new ChronyLibraryError("x", [])).toBeInstanceOf(Error);
+  it("exports ChronyLibraryError as a ChronyError named after its class, with its attempts frozen", () => {
+    const error = new ChronyLibraryError("x", [{ path: "/p", reason: "r" }]);
+    expect(error).toBeInstanceOf(ChronyError);
+    expect(error.name).toBe("ChronyLibraryError");
+    expect(Object.isFrozen(error.attempts[0])).toBe(true);
   });
 });

@@ -94,7 +94,7 @@ describe("REPORTS matches libchrony 0.2 reports.h", () => {
     });
   }
 
-  it("counts the variants the issue names: ntpdata two, serverstats four", () => {
+  it("has every response variant chronyd sends: ntpdata two, serverstats four", () => {
     expect(REPORTS.ntpdata.responses).toHaveLength(2);
     expect(REPORTS.serverstats.responses).toHaveLength(4);
   });

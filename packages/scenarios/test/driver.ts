@@ -1,13 +1,7 @@
 /**
  * A tiny libchrony client for the tests: what a C program using libchrony
- * does, through `MockChronySession.lib`.
- *
- * Workaround: before every request the driver calls `mock.update({})` (state
- * unchanged) to empty mock-session's reply cache, whose `replyKey` keys index
- * requests by the index alone (`command * 2 ** 32 + (…) >>> 0` truncates the
- * sum to 32 bits): otherwise a `sourcestats`/`selectdata` record gets the
- * cached `sources` reply of the same index, and `sources` record 14 gets the
- * cached count reply (command 14).
+ * does, through `MockChronySession.lib`. Requests go through the mock's
+ * reply cache as any client's do.
  */
 import { ChronyErr, ChronyFieldType, REPORT_NAMES, type ChronyLib, type ChronySessionHandle, type SessionOut } from "@chrony/fields";
 import { MockChronySession, type ChronyStateConfig } from "@chrony/mock-session";
@@ -48,21 +42,19 @@ function readFields(lib: ChronyLib, s: ChronySessionHandle): DrivenRecord {
   return fields;
 }
 
-/** Reads one report in a fresh session: count, then every record; `beforeRequest` runs before each request. */
-export function driveReport(lib: ChronyLib, report: string, beforeRequest: () => void = () => {}): DrivenReport {
+/** Reads one report in a fresh session: count, then every record. */
+export function driveReport(lib: ChronyLib, report: string): DrivenReport {
   const fd = lib.chrony_open_socket("/run/chrony/chronyd.sock");
   if (fd < 0) throw new Error(`chrony_open_socket failed: ${fd}`);
   const out: SessionOut = [null];
   if (lib.chrony_init_session(out, fd) !== ChronyErr.OK || !out[0]) throw new Error("chrony_init_session failed");
   const s = out[0];
   try {
-    beforeRequest();
     let countError = lib.chrony_request_report_number_records(s, report);
     if (countError === ChronyErr.OK) countError = drain(lib, s);
     const numberRecords = countError === ChronyErr.OK ? lib.chrony_get_report_number_records(s) : 0;
     const records = [];
     for (let i = 0; i < numberRecords; i++) {
-      beforeRequest();
       let error = lib.chrony_request_record(s, report, i);
       if (error === ChronyErr.OK) error = drain(lib, s);
       records.push({ error, fields: error === ChronyErr.OK ? readFields(lib, s) : {} });
@@ -77,6 +69,6 @@ export function driveReport(lib: ChronyLib, report: string, beforeRequest: () =>
 /** Every report libchrony supports, by name, read from one `new MockChronySession(config)`; also the handles left open. */
 export function driveAll(config: ChronyStateConfig): { reports: Record<string, DrivenReport>; leaks: number } {
   const mock = new MockChronySession(config);
-  const reports = Object.fromEntries(REPORT_NAMES.map((name) => [name, driveReport(mock.lib, name, () => mock.update({}))]));
+  const reports = Object.fromEntries(REPORT_NAMES.map((name) => [name, driveReport(mock.lib, name)]));
   return { reports, leaks: mock.openHandles.sockets + mock.openHandles.sessions };
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { ChronyErr, getReport, type ChronyLib, type ReportName } from "@chrony/fields";
-import { ChronyConnectionError, ChronyError, ChronyPermissionError, ChronyTimeoutError } from "./errors.js";
+import { ChronyConnectionError, ChronyError, ChronyPermissionError, ChronyTimeoutError, PERMISSION_HINT } from "./errors.js";
 import {
   readActivity,
   readAuthData,
@@ -334,9 +334,10 @@ function openFirst(lib: ChronyLib, addresses: readonly string[]): Session {
       failures.push(error);
     }
   }
-  const tried = failures.map((failure) => `  ${failure.message}`).join("\n");
+  // The way to get access is said once, after the list, not once per address.
+  const tried = failures.map((failure) => `  ${failure.message.replace(` ${PERMISSION_HINT}`, "")}`).join("\n");
   const denied = failures.find((failure) => failure instanceof ChronyPermissionError);
-  const message = `Could not open chronyd's command socket; tried ${addresses.join(", ")}:\n${tried}`;
+  const message = `Could not open chronyd's command socket; tried ${addresses.join(", ")}:\n${tried}${denied ? `\n${PERMISSION_HINT}` : ""}`;
   const cause = new AggregateError(failures, "every address failed");
   if (denied) throw new ChronyPermissionError(message, { errno: denied.errno ?? undefined, cause });
   throw new ChronyConnectionError(message, { cause });

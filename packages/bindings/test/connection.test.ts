@@ -322,3 +322,15 @@ describe("ntpdata of a source that never answered", () => {
     expect(ntp).toMatchObject({ mode: 0, transmitTimestamping: 0 });
   });
 });
+
+describe("errors listing several addresses", () => {
+  it("say how to get access once, not once per address, and end in no doubled period", async () => {
+    const lib = labServer();
+    for (const address of defaultAddresses(() => true)) lib.openErrno.set(address, 13);
+    const error = await ChronyConnection.open({ lib }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChronyPermissionError);
+    const message = (error as Error).message;
+    expect(message.split("usermod").length - 1).toBe(1);
+    expect(message).not.toMatch(/\.\./);
+  });
+});

@@ -117,7 +117,8 @@ export function defaultAddresses(exists: (path: string) => boolean = existsSync)
  * frees everything; later calls reject.
  */
 export class ChronyConnection implements AsyncDisposable {
-  private session: Session | null;
+  // Not "session": test helpers hang their mock session on a connection under that name.
+  private current: Session | null;
   private queueTail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
 
@@ -126,7 +127,7 @@ export class ChronyConnection implements AsyncDisposable {
     session: Session,
     private readonly policy: RequestPolicy,
   ) {
-    this.session = session;
+    this.current = session;
     this.address = session.address;
   }
 
@@ -293,13 +294,13 @@ export class ChronyConnection implements AsyncDisposable {
 
   /** The open session, reopened lazily after a timeout or restart released it. */
   private currentSession(): Session {
-    this.session ??= Session.open(this.lib, this.address);
-    return this.session;
+    this.current ??= Session.open(this.lib, this.address);
+    return this.current;
   }
 
   private release(): void {
-    this.session?.close();
-    this.session = null;
+    this.current?.close();
+    this.current = null;
   }
 }
 

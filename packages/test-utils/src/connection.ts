@@ -12,7 +12,7 @@ import { trackLib, type OpenHandles } from "./tracked-lib.js";
 /** The address a mocked connection opens unless told otherwise (any address works on the mock). */
 export const MOCK_ADDRESS = "/run/chrony/chronyd.sock";
 
-/** Options of {@link patchedChronyConnection} and {@link withMockChrony}. */
+/** Options of {@link openMockConnection} and {@link withMockChrony}. */
 export interface MockConnectionOptions extends Omit<ChronyConnectionOptions, "lib" | "libraryPath"> {
   /** Faults in force from the start (`faults.*` of `@chrony/mock-session`). */
   readonly faults?: readonly Fault[];
@@ -20,14 +20,14 @@ export interface MockConnectionOptions extends Omit<ChronyConnectionOptions, "li
 
 /**
  * A `ChronyConnection` on a mock session: every method of the real class,
- * plus `mock` (its `MockChronySession`; `session` is a private name of
- * `ChronyConnection`); disposing it (`await using`) closes the connection
- * and then throws a {@link ChronyMockLeakError} if the mock still has open
- * sockets or sessions.
+ * plus `session` (its `MockChronySession`, under the name `ChronyMock` and
+ * the `chronySession` fixture use too); disposing it (`await using`) closes
+ * the connection and then throws a {@link ChronyMockLeakError} if the mock
+ * still has open sockets or sessions.
  */
 export type MockedChronyConnection = ChronyConnection & {
-  /** The mock session behind the connection: `update()`, `inject()`, `calls`, `openHandles`. */
-  readonly mock: MockChronySession;
+  /** The mock session behind the connection: `update()`, `advance()` (simulated time), `inject()`, `calls`, `openHandles`. */
+  readonly session: MockChronySession;
 };
 
 /** Thrown when a mock session still has open sockets or sessions after the code using it finished. */
@@ -58,12 +58,13 @@ export function assertNoOpenHandles(session: MockChronySession, where = "assertN
  *
  * @example
  * ```ts
- * await using chrony = await patchedChronyConnection(SCENARIO_LEAP_INSERT);
+ * await using chrony = await openMockConnection(SCENARIO_LEAP_INSERT);
  * expect((await chrony.getTracking()).isLeapPending()).toBe(true);
- * chrony.mock.inject(faults.noReply());
+ * chrony.session.inject(faults.noReply());
+ * chrony.session.advance(600); // simulated time: the config's timeline applies, sources poll
  * ```
  */
-export async function patchedChronyConnection(
+export async function openMockConnection(
   state?: MockChronyState | MockChronySession,
   options: MockConnectionOptions = {},
 ): Promise<MockedChronyConnection> {
@@ -73,11 +74,11 @@ export async function patchedChronyConnection(
   const connection = await ChronyConnection.open({ address: MOCK_ADDRESS, ...connectionOptions, lib: trackLib(session.lib).lib });
   const close = connection.close.bind(connection);
   Object.defineProperties(connection, {
-    mock: { value: session, enumerable: false },
+    session: { value: session, enumerable: false },
     [Symbol.asyncDispose]: {
       value: async () => {
         await close();
-        assertNoOpenHandles(session, "patchedChronyConnection dispose");
+        assertNoOpenHandles(session, "openMockConnection dispose");
       },
       enumerable: false,
     },
@@ -99,10 +100,10 @@ export async function withMockChrony<T>(
   fn: (connection: MockedChronyConnection, session: MockChronySession) => Promise<T> | T,
   options: MockConnectionOptions = {},
 ): Promise<T> {
-  const connection = await patchedChronyConnection(state, options);
+  const connection = await openMockConnection(state, options);
   let result: T;
   try {
-    result = await fn(connection, connection.mock);
+    result = await fn(connection, connection.session);
   } catch (error) {
     await connection.close();
     throw error;

@@ -4,7 +4,7 @@
  * Works under any test runner (vitest, node:test, jest); the vitest fixtures
  * are in `@chrony/test-utils/vitest`.
  *
- * - {@link patchedChronyConnection} / {@link withMockChrony}: a real
+ * - {@link openMockConnection} / {@link withMockChrony}: a real
  *   `ChronyConnection` on a fresh mock, for code that takes a connection.
  * - {@link setupChronyMock}: Mock Service Worker-style interception of the
  *   `ChronyConnection.open()` calls code under test makes itself, scoped per
@@ -18,12 +18,12 @@ export {
   assertNoOpenHandles,
   ChronyMockLeakError,
   MOCK_ADDRESS,
-  patchedChronyConnection,
+  openMockConnection,
   withMockChrony,
   type MockConnectionOptions,
   type MockedChronyConnection,
 } from "./connection.js";
-export { ChronyMock, setupChronyMock, type ChronyHandler } from "./override.js";
+export { ChronyMock, ChronyMockError, setupChronyMock, type ChronyHandler, type ListenOptions } from "./override.js";
 export type { OpenHandles } from "./tracked-lib.js";
 export {
   makeActivity,

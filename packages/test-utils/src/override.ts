@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { LIB_OVERRIDE_SYMBOL, type ChronyLibOverride } from "@chrony/bindings";
 import { MockChronySession, type ChronyStateConfig, type ConfigUpdate, type Fault } from "@chrony/mock-session";
+import type { ScenarioName } from "@chrony/scenarios";
 import { resolveState, type MockChronyState } from "./config.js";
 import { ChronyMockLeakError } from "./connection.js";
 import { trackLib, type OpenHandles, type TrackedLib } from "./tracked-lib.js";
@@ -18,7 +19,27 @@ import { trackLib, type OpenHandles, type TrackedLib } from "./tracked-lib.js";
  * current one as `MockChronySession.update()` does: objects merge, arrays and
  * `null` replace) or a fault (`faults.*` of `@chrony/mock-session`).
  */
-export type ChronyHandler = ConfigUpdate | Fault;
+export type ChronyHandler = ConfigUpdate | Fault | ScenarioName;
+
+/** Options of {@link ChronyMock.listen}. */
+export interface ListenOptions {
+  /**
+   * What a `ChronyConnection.open()` without `lib` meets once this mock was
+   * closed: `"bypass"` (default) lets it reach the real chronyd; `"error"`
+   * keeps a guard in the hook that rejects it with a {@link ChronyMockError}
+   * naming this mock, until the mock listens again or is disposed — so code
+   * that outlives its test cannot reach the host's chronyd unnoticed.
+   */
+  readonly onUnmocked?: "bypass" | "error";
+}
+
+/** A connection was opened outside a listening mock, where the mock says that is an error. */
+export class ChronyMockError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
 
 /** One mock session and the handles opened on it: the root scope, or one per {@link ChronyMock.run}. */
 class Scope {
@@ -40,9 +61,11 @@ function isFault(handler: ChronyHandler): handler is Fault {
   return typeof handler === "object" && handler !== null && ("call" in handler || "reply" in handler);
 }
 
+/** A preset name replaces the whole state; a partial state merges into it; a fault is injected. */
 function apply(session: MockChronySession, handlers: readonly ChronyHandler[]): void {
   for (const handler of handlers) {
-    if (isFault(handler)) session.inject(handler);
+    if (typeof handler === "string") session.reset(resolveState(handler));
+    else if (isFault(handler)) session.inject(handler);
     else session.update(handler);
   }
 }
@@ -66,6 +89,10 @@ export class ChronyMock {
   #initialHandlers: readonly ChronyHandler[];
   #root: Scope;
   #provider: ChronyLibOverride | null = null;
+  #guard: ChronyLibOverride | null = null;
+  #onUnmocked: "bypass" | "error" = "bypass";
+  /** Where the mock was made, for the error of a connection opened outside it. */
+  readonly #createdAt = createdAt();
 
   /** Use {@link setupChronyMock}. */
   constructor(state: MockChronyState | undefined, handlers: readonly ChronyHandler[]) {
@@ -94,9 +121,15 @@ export class ChronyMock {
    * Idempotent. Throws if another `ChronyMock` (or anything else) already
    * holds the hook, rather than silently replacing it.
    */
-  listen(): void {
+  listen(options: ListenOptions = {}): void {
+    if (options.onUnmocked !== undefined && options.onUnmocked !== "bypass" && options.onUnmocked !== "error") {
+      throw new RangeError(`listen(): onUnmocked must be "bypass" or "error", got ${JSON.stringify(options.onUnmocked)}`);
+    }
+    this.#onUnmocked = options.onUnmocked ?? "bypass";
     if (this.#provider) return;
     const slot = globalThis as OverrideSlot;
+    if (this.#guard && slot[LIB_OVERRIDE_SYMBOL] === this.#guard) delete slot[LIB_OVERRIDE_SYMBOL];
+    this.#guard = null;
     if (slot[LIB_OVERRIDE_SYMBOL] !== undefined) {
       throw new Error("Another chrony lib override is already installed (a second setupChronyMock() listening?); close() it first");
     }
@@ -172,15 +205,30 @@ export class ChronyMock {
    */
   close(): void {
     const slot = globalThis as OverrideSlot;
-    if (this.#provider && slot[LIB_OVERRIDE_SYMBOL] === this.#provider) delete slot[LIB_OVERRIDE_SYMBOL];
+    if (this.#provider && slot[LIB_OVERRIDE_SYMBOL] === this.#provider) {
+      delete slot[LIB_OVERRIDE_SYMBOL];
+      if (this.#onUnmocked === "error") {
+        const where = this.#createdAt;
+        this.#guard = () => {
+          throw new ChronyMockError(
+            `ChronyConnection.open() was called after the chrony mock created ${where} was closed (listen({ onUnmocked: "error" })): ` +
+              "the connection would reach the real chronyd. Open it while the mock listens, or dispose the mock to allow that.",
+          );
+        };
+        slot[LIB_OVERRIDE_SYMBOL] = this.#guard;
+      }
+    }
     this.#provider = null;
     this.#root.tracked.release();
     this.#root = new Scope(this.#config, this.#initialHandlers);
   }
 
-  /** {@link close}, for `using chrony = setupChronyMock(...)` after `listen()`. */
+  /** {@link close}, and the end of an `onUnmocked: "error"` guard; for `using chrony = setupChronyMock(...)`. */
   [Symbol.dispose](): void {
     this.close();
+    const slot = globalThis as OverrideSlot;
+    if (this.#guard && slot[LIB_OVERRIDE_SYMBOL] === this.#guard) delete slot[LIB_OVERRIDE_SYMBOL];
+    this.#guard = null;
   }
 
   #scope(): Scope {
@@ -213,4 +261,11 @@ export class ChronyMock {
  */
 export function setupChronyMock(state?: MockChronyState, ...handlers: ChronyHandler[]): ChronyMock {
   return new ChronyMock(state, handlers);
+}
+
+/** `at file:line` of the code that called setupChronyMock(). */
+function createdAt(): string {
+  const frames = (new Error().stack ?? "").split("\n").slice(1).map((line) => line.trim());
+  const caller = frames.find((line) => !line.includes("/test-utils/src/") && !line.includes("/test-utils/dist/"));
+  return caller ? caller.replace(/^at /, "at ") : "(unknown place)";
 }

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, aroundEach, beforeAll, test } from "vitest";
 import type { MockChronySession } from "@chrony/mock-session";
 import { DEFAULT_SCENARIO, toSession, type MockChronyState } from "./config.js";
-import { assertNoOpenHandles, patchedChronyConnection, type MockConnectionOptions, type MockedChronyConnection } from "./connection.js";
+import { assertNoOpenHandles, openMockConnection, type MockConnectionOptions, type MockedChronyConnection } from "./connection.js";
 import type { ChronyMock } from "./override.js";
 
 /** The fixtures of {@link chronyTest}. */
@@ -47,7 +47,7 @@ export const chronyTest = test.extend<ChronyFixtures>({
     assertNoOpenHandles(session, "chronySession fixture teardown");
   },
   chrony: async ({ chronySession, chronyOptions }, use) => {
-    const connection = await patchedChronyConnection(chronySession, chronyOptions);
+    const connection = await openMockConnection(chronySession, chronyOptions);
     try {
       await use(connection);
     } finally {

@@ -7,17 +7,17 @@ import { chronyTest } from "../src/vitest.js";
 
 chronyTest("chrony: a connection on SCENARIO_NTP_SYNCED", async ({ chrony, chronySession }) => {
   expect((await chrony.getTracking()).stratum).toBe(2);
-  expect(chrony.mock).toBe(chronySession);
+  expect(chrony.session).toBe(chronySession);
 });
 
 chronyTest.concurrent("concurrent tests each get their own session (a)", async ({ chrony, expect }) => {
-  chrony.mock.update({ tracking: { stratum: 6 } });
+  chrony.session.update({ tracking: { stratum: 6 } });
   await new Promise((r) => setTimeout(r, 10));
   expect((await chrony.getTracking()).stratum).toBe(6);
 });
 
 chronyTest.concurrent("concurrent tests each get their own session (b)", async ({ chrony, expect }) => {
-  chrony.mock.update({ tracking: { stratum: 8 } });
+  chrony.session.update({ tracking: { stratum: 8 } });
   await new Promise((r) => setTimeout(r, 5));
   expect((await chrony.getTracking()).stratum).toBe(8);
 });

@@ -2,7 +2,7 @@ import { LeapStatus } from "@chrony/fields";
 import { ChronyConnection, ChronyDataError, ChronyTimeoutError, LIB_OVERRIDE_SYMBOL } from "@chrony/bindings";
 import { SCENARIO_GPS_REFCLOCK, SCENARIO_NTP_SYNCED } from "@chrony/scenarios";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChronyMockLeakError, faults, setupChronyMock, type MockChronySession } from "../src/index.js";
+import { ChronyMockError, ChronyMockLeakError, faults, setupChronyMock, type MockChronySession } from "../src/index.js";
 
 const hook = () => (globalThis as Record<symbol, unknown>)[LIB_OVERRIDE_SYMBOL];
 
@@ -178,5 +178,41 @@ describe("run(): one scope per test", () => {
     await expect(leak).rejects.toBeInstanceOf(ChronyMockLeakError);
     await expect(leak).rejects.toMatchObject({ openHandles: { sockets: 1, sessions: 1 } });
     expect(session!.openHandles).toEqual({ sockets: 0, sessions: 0 });
+  });
+});
+
+describe("presets as handlers and connections outside the mock", () => {
+  it("use() takes a preset name: the whole state becomes the preset's, until resetHandlers()", async () => {
+    const chrony = setupChronyMock("ntp-synced");
+    chrony.listen();
+    try {
+      chrony.use("gps-refclock");
+      const conn = await ChronyConnection.open();
+      expect((await conn.getTracking()).referenceIdName).toBe("GPS");
+      await conn.close();
+      chrony.resetHandlers();
+      await using after = await ChronyConnection.open();
+      expect((await after.getTracking()).referenceIdName).not.toBe("GPS");
+    } finally {
+      chrony.close();
+    }
+  });
+
+  it("with onUnmocked: \"error\", a connection opened after close() is a ChronyMockError naming the mock, until it is disposed", async () => {
+    const chrony = setupChronyMock();
+    chrony.listen({ onUnmocked: "error" });
+    chrony.close();
+    const error = await ChronyConnection.open({ address: "127.0.0.1:1" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChronyMockError);
+    expect((error as Error).message).toMatch(/override\.test\.ts/);
+    chrony[Symbol.dispose]();
+    expect(hook()).toBeUndefined();
+  });
+
+  it("rejects an unknown onUnmocked", () => {
+    const chrony = setupChronyMock();
+    // @ts-expect-error -- not a mode
+    expect(() => chrony.listen({ onUnmocked: "warn" })).toThrow(RangeError);
+    chrony.close();
   });
 });

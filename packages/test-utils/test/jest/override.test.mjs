@@ -2,7 +2,7 @@
 // against the built package. Run by `pnpm test` via `jest -c test/jest/jest.config.mjs`.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "@jest/globals";
 import { ChronyConnection, ChronyDataError, ChronyTimeoutError } from "@chrony/bindings";
-import { faults, makeTracking, patchedChronyConnection, setupChronyMock } from "@chrony/test-utils";
+import { faults, makeTracking, openMockConnection, setupChronyMock } from "@chrony/test-utils";
 
 /** Code under test: opens its own connection (plain JS on Node 20: no `await using`). */
 async function leapStatus() {
@@ -49,8 +49,8 @@ describe("setupChronyMock under jest", () => {
   );
 });
 
-test("patchedChronyConnection + factories", async () => {
-  const chrony = await patchedChronyConnection("gps-refclock");
+test("openMockConnection + factories", async () => {
+  const chrony = await openMockConnection("gps-refclock");
   try {
     expect((await chrony.getTracking()).referenceIdName).toBe("GPS");
   } finally {

@@ -8,7 +8,7 @@ import {
   ChronyMockLeakError,
   faults,
   makeTracking,
-  patchedChronyConnection,
+  openMockConnection,
   SCENARIOS,
   setupChronyMock,
   withMockChrony,
@@ -86,8 +86,8 @@ describe("setupChronyMock under node:test", () => {
 });
 
 describe("connections and factories under node:test", () => {
-  it("patchedChronyConnection with await using", async () => {
-    const chrony = await patchedChronyConnection("gps-refclock");
+  it("openMockConnection with await using", async () => {
+    const chrony = await openMockConnection("gps-refclock");
     try {
       assert.equal((await chrony.getTracking()).referenceIdName, "GPS");
     } finally {

@@ -73,6 +73,15 @@ function differences(before: Map<string, string[][] | string>, after: Map<string
   return found;
 }
 
+/** Waits (at most 15 s) until the client has heard its upstream on each of the last 8 polls. */
+async function reachFull(chronyc: (args: readonly string[]) => string): Promise<void> {
+  const until = Date.now() + 15_000;
+  while (!chronyc(["sources"]).split("\n").some((line) => line.split(",")[5] === "377")) {
+    if (Date.now() > until) throw new Error("the lab client never reached its upstream 8 times in a row");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const available = chronydAvailable();
 if (!available) console.warn("\n" + "!".repeat(78) + "\n  SKIPPED: no chronyd installed: capture against real chronyd cannot run\n" + "!".repeat(78) + "\n");
 
@@ -87,6 +96,8 @@ describe.skipIf(!available)("capture of a real chronyd", () => {
     it(`reproduces the lab's ${which} for chronyc, every report, field for field`, async () => {
       const chronyd = lab[which];
       const real = ["-h", chronyd.socketPath];
+      // A full reachability register only shifts zeros in while the upstream is held: a reading between two others.
+      if (which === "client") await reachFull(chronyd.chronyc.bind(chronyd));
       // The client polls its upstream 16 times a second: with the upstream held, its measurements stand still while
       // it is captured, and only what chronyd moves by itself (seconds ago, reachability, dispersion, counters) moves.
       if (which === "client") lab.server.pause();

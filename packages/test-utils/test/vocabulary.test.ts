@@ -427,7 +427,7 @@ function consistent(config: ChronyStateConfig): ChronyStateConfig {
 describe("generated configs read back under the same names", () => {
   const configs = (arbitraryOf(STATE_SPEC) as fc.Arbitrary<ChronyStateConfig>).map(consistent);
 
-  it("finds every value a config sets in the models", async () => {
+  it("finds every value a config sets in the models", { timeout: 60_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(configs, async (config) => {
         await expectReadBack(config);

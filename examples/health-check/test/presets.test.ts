@@ -21,6 +21,7 @@ const EXPECTED: Record<ScenarioName, { verdict: Verdict; because?: RegExp }> = {
   falseticker: { verdict: "warn", because: /1 falseticker/ },
   "no-majority": { verdict: "critical", because: /not synchronized.*0 selectable source\(s\)/ },
   "all-unreachable": { verdict: "critical", because: /none of the 3 source\(s\) is reachable/ },
+  "upstream-lost": { verdict: "ok" },
   "source-added": { verdict: "warn", because: /1 of 3 source\(s\) unreachable/ },
   jittery: { verdict: "warn", because: /2 source\(s\) too jittery/ },
   "local-reference": { verdict: "warn", because: /local clock only/ },
@@ -98,5 +99,33 @@ describe("values", () => {
       rtcDriftPpm: null,
       error: null,
     });
+  });
+});
+
+describe("upstream-lost over simulated time", () => {
+  const chrony = useChronyMock(setupChronyMock("upstream-lost"));
+
+  test("leap status stays normal and synchronized all along: only reachability (and, a day later, root distance) gives the loss away", async () => {
+    const at = async (seconds: number) => {
+      chrony.session.advance(seconds - chrony.session.elapsed);
+      return checkHealth();
+    };
+    // 0 s: as ntp-synced.
+    const start = await at(0);
+    expect(start.verdict).toBe("ok");
+    // 543 s: 7 polls unanswered, the register still holds one 1 (0o200): still ok, root dispersion grown by 543 × 1.022 µs.
+    const before = await at(543);
+    expect(before.verdict).toBe("ok");
+    expect(before.values.leap).toBe("normal");
+    expect(before.values.rootDispersion! - start.values.rootDispersion!).toBeCloseTo(543 * 1.022e-6, 6);
+    // 544 s: the 8th unanswered poll empties the register: no reachable or selectable source. Leap still normal.
+    const lost = await at(544);
+    expect(lost.verdict).toBe("critical");
+    expect(lost.reasons).toEqual(["none of the 1 source(s) is reachable", "0 selectable source(s), need 1"]);
+    expect(lost.values).toMatchObject({ synchronized: true, reference: "192.168.1.100", stratum: 2, leap: "normal" });
+    // 200000 s (2.3 days): root dispersion has grown past the 0.1 s root-distance limit too.
+    const later = await at(200_000);
+    expect(later.reasons).toContain("root distance 0.205 s beyond 0.100 s");
+    expect(later.values.leap).toBe("normal");
   });
 });

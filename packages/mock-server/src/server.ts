@@ -5,7 +5,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIP } from "node:net";
-import { mergeConfig, normalizeState, validateConfig, type ChronyStateConfig, type ConfigUpdate, type ServerState } from "@chrony/mock-session";
+import { mergeConfig, stateAt, validateConfig, type ChronyStateConfig, type ConfigUpdate, type ServerState } from "@chrony/mock-session";
 import { ActiveFault, validateFault, type Fault, type FaultHandle } from "./faults.js";
 import { handleRequest, type HandlerOptions } from "./handler.js";
 
@@ -45,8 +45,18 @@ export interface MockChronyd extends AsyncDisposable {
   readonly stats: MockChronydStats;
   /** Changes the served state: objects merge key by key, arrays and `null` replace. Throws `ChronyConfigError` on an invalid result (and keeps the old state). */
   update(change: ConfigUpdate): void;
-  /** Replaces the served state. Throws `ChronyConfigError` on an invalid config (and keeps the old state). */
+  /** Replaces the served state and sets simulated time back to 0. Throws `ChronyConfigError` on an invalid config (and keeps the old state). */
   reset(config?: ChronyStateConfig): void;
+  /** Simulated seconds since the start (the sum of every {@link advance} since the start or {@link reset}). */
+  readonly elapsed: number;
+  /**
+   * Moves simulated time on by `seconds`, exactly as `@chrony/mock-session`'s
+   * `MockChronySession.advance()` does (the same code): sources poll, the
+   * config's `timeline` applies, reachability, selection and root dispersion
+   * move as chronyd's. No real timer. Throws `RangeError` for a negative or
+   * non-finite time (and keeps the old state).
+   */
+  advance(seconds: number): void;
   /**
    * Puts a reply fault in force until its handle is disposed (`handle.dispose()`,
    * or `using handle = server.inject(…)`); `handle.fired` counts the requests it
@@ -63,10 +73,10 @@ function isLoopback(host: string): boolean {
   return host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 }
 
-/** The validated snapshot of a config (the caller's object is not read again) and the state it serves. */
-function prepare(input: ChronyStateConfig): { config: ChronyStateConfig; served: ServerState } {
+/** The validated snapshot of a config (the caller's object is not read again) and the state it serves `elapsed` simulated seconds after the start. */
+function prepare(input: ChronyStateConfig, elapsed = 0): { config: ChronyStateConfig; served: ServerState } {
   const config = validateConfig(input);
-  return { config, served: normalizeState(config) };
+  return { config, served: stateAt(config, elapsed) };
 }
 
 /**
@@ -89,6 +99,8 @@ export async function startMockChronyd(state: ChronyStateConfig = {}, options: M
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port: expected an integer from 0 to 65535, got ${port}`);
 
   let { config, served } = prepare(state);
+  /** Simulated seconds since the start (advance()). */
+  let elapsed = 0;
   let faults: ActiveFault[] = (options.faults ?? []).map((f, i) => new ActiveFault(validateFault(f, `faults[${i}]`, "mock-server")));
   const handlerOptions: HandlerOptions = {
     udpRestrictions: options.udpRestrictions ?? false,
@@ -159,12 +171,24 @@ export async function startMockChronyd(state: ChronyStateConfig = {}, options: M
     get stats() {
       return { ...stats };
     },
+    get elapsed() {
+      return elapsed;
+    },
     update(change) {
       // Nothing is assigned until the whole change is valid: a failed update keeps the old state.
-      ({ config, served } = prepare(mergeConfig(config, change)));
+      ({ config, served } = prepare(mergeConfig(config, change), elapsed));
     },
     reset(next = {}) {
       ({ config, served } = prepare(next));
+      elapsed = 0;
+    },
+    advance(seconds) {
+      if (typeof seconds !== "number" || !(seconds >= 0) || !Number.isFinite(seconds)) {
+        throw new RangeError(`advance(seconds): expected a finite number of seconds ≥ 0, got ${String(seconds)}`);
+      }
+      const next = elapsed + seconds;
+      served = stateAt(config, next);
+      elapsed = next;
     },
     inject(fault) {
       const active = new ActiveFault(validateFault(fault, "fault", "mock-server"));

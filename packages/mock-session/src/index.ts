@@ -36,10 +36,11 @@ export type * from "./state/config.js";
 export type { ConfigUpdate } from "./state/merge.js";
 export { ChronyConfigError, type ChronyConfigErrorOptions } from "./state/errors.js";
 export { validateConfig } from "./state/schema.js";
-export { STATE_SPEC, EXACT_TIME_SHAPE, TIME_LIMIT, FLOAT_MAX, MAX_SOURCES, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
+export { STATE_SPEC, EXACT_TIME_SHAPE, TIME_LIMIT, FLOAT_MAX, MAX_SOURCES, MAX_TIMELINE_EVENTS, type ValueSpec, type FieldSpec, type ObjectShape, type AnyConstantSet } from "./state/spec.js";
 export { normalizeState, sourceStateOf, type ServerState } from "./state/normalize.js";
 /** chronyd's reference ID of an address or reference-clock name (from `@chrony/protocol`). */
 export { referenceIdOf } from "@chrony/protocol";
 export { mergeConfig } from "./state/merge.js";
+export { configAt, stateAt, MAX_CLOCK_ERROR_PPM, MAX_ELAPSED } from "./state/simulate.js";
 export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "./state/json.js";
 export { resolveRequest, type Answer } from "./chronyd/server.js";

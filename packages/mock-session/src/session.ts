@@ -32,6 +32,7 @@ import { ActiveFault, type Fault, type FaultHandle } from "./faults.js";
 import type { ChronyStateConfig } from "./state/config.js";
 import { normalizeState, type ServerState } from "./state/normalize.js";
 import { validateConfig } from "./state/schema.js";
+import { stateAt } from "./state/simulate.js";
 import { mergeConfig, type ConfigUpdate } from "./state/merge.js";
 import { validateFault as validateFaultFor } from "./state/faults-schema.js";
 
@@ -123,6 +124,8 @@ export class MockChronySession {
   readonly lib: ChronyLib;
   private config: ChronyStateConfig;
   private server: ServerState;
+  /** Simulated seconds since the start (see {@link advance}). */
+  private clock = 0;
   private readonly active: ActiveFault[] = [];
   /** Replies delayed by faults, by socket. */
   private readonly late = new Map<number, LateReplies>();
@@ -154,30 +157,59 @@ export class MockChronySession {
     return this.config;
   }
 
-  /** The state served, every default resolved. */
+  /** The state served, every default resolved (at the current simulated time). */
   get state(): ServerState {
     return this.server;
   }
 
+  /** Simulated seconds since the start: the sum of every {@link advance} since construction or {@link reset}. */
+  get elapsed(): number {
+    return this.clock;
+  }
+
   /**
-   * Changes the served state between calls: objects merge key by key, arrays
-   * (sources) and `null` replace. The result is validated as a whole.
+   * Moves simulated time on by `seconds` (≥ 0): the sources poll, the
+   * config's `timeline` events up to the new time apply, and the state moves
+   * as chronyd's would (reachability, poll, last sample, selection, root
+   * dispersion; see the README's "Simulated time"). No real timer is
+   * involved. The state is a function of the config and the total time, so
+   * `advance(a); advance(b)` serves what `advance(a + b)` does.
+   *
+   * @throws RangeError for a negative or non-finite `seconds`, or a total
+   * beyond 2^32 − 1 s; the session is then unchanged.
+   */
+  advance(seconds: number): void {
+    if (typeof seconds !== "number" || !(seconds >= 0) || !Number.isFinite(seconds)) {
+      throw new RangeError(`advance(seconds): expected a finite number of seconds ≥ 0, got ${String(seconds)}`);
+    }
+    const clock = this.clock + seconds;
+    const server = stateAt(this.config, clock);
+    this.server = server;
+    this.clock = clock;
+    this.replies.clear();
+  }
+
+  /**
+   * Changes the config the simulation starts from, between calls: objects
+   * merge key by key, arrays (sources, timeline) and `null` replace. The
+   * result is validated as a whole and served at the current simulated time.
    */
   update(change: ConfigUpdate): void {
     // Everything that can throw comes before the first assignment: a failed update changes nothing.
     const next = validateConfig(mergeConfig(this.config, change));
-    const server = normalizeState(next);
+    const server = stateAt(next, this.clock);
     this.server = server;
     this.config = next;
     this.replies.clear();
   }
 
-  /** Replaces the whole state. */
+  /** Replaces the whole state, and sets simulated time back to 0. */
   reset(config: ChronyStateConfig = {}): void {
     const next = validateConfig(config);
     const server = normalizeState(next);
     this.server = server;
     this.config = next;
+    this.clock = 0;
     this.replies.clear();
   }
 

@@ -21,7 +21,7 @@ describe("validation names the exact path and what is allowed", () => {
     { config: { tracking: { skew: -1 } }, path: "tracking.skew", allowed: "a finite number from 0 to 4611685743549480960 (chronyd's 32-bit wire float)" },
     { config: { tracking: { leapStatus: 4 } }, path: "tracking.leapStatus", allowed: "one of 0, 1, 2, 3" },
     { config: { sources: [{ state: "selected" }] }, path: "sources[0].state", allowed: "one of 0, 1, 2, 3, 4, 5" },
-    { config: { trackin: {} }, path: "trackin", allowed: "one of the keys serverVersion, tracking, sources, rtc, smoothing, activity, serverstats" },
+    { config: { trackin: {} }, path: "trackin", allowed: "one of the keys serverVersion, tracking, sources, rtc, smoothing, activity, serverstats, timeline" },
     { config: { sources: [{ ntpdata: { flags: 0x10000 } }] }, path: "sources[0].ntpdata.flags", allowed: "a combination of the bits 0xc3ff" },
     { config: { sources: [{ address: "gps.example.com" }] }, path: "sources[0].address", allowed: "an IPv4 or IPv6 address (no zone index), or a reference clock name of 1 to 4 printable characters" },
     { config: { serverVersion: "5.0" }, path: "serverVersion", allowed: 'a chronyd version "major.minor" from "3.0" to "4.99"' },

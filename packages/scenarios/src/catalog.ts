@@ -39,6 +39,11 @@ const LIST = [
   entry("falseticker", "SCENARIO_FALSETICKER", "Three servers, one 0.5 s off the others and marked falseticker ('x')."),
   entry("no-majority", "SCENARIO_NO_MAJORITY", "Two disagreeing servers, both falsetickers: no majority, unsynchronized."),
   entry("all-unreachable", "SCENARIO_ALL_UNREACHABLE", "Three servers never reached (reachability 0, 's'): unsynchronized."),
+  entry(
+    "upstream-lost",
+    "SCENARIO_UPSTREAM_LOST",
+    "The only server stops answering at 0 s (advance()): a health check sees leap normal and the reference kept throughout, reachability 0 and '?' from 544 s, root dispersion growing 1.022 µs/s.",
+  ),
   entry("source-added", "SCENARIO_SOURCE_ADDED", "Synchronized, with two sources just added: one with 2 samples ('M'), one with none."),
   entry("jittery", "SCENARIO_JITTERY", "Two of three servers jittery ('~') over a congested path."),
   entry("local-reference", "SCENARIO_LOCAL_REFERENCE", "`local stratum 3` with no sources: reference ID 0x7F7F0101, no address."),

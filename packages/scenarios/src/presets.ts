@@ -61,6 +61,18 @@ export const SCENARIO_NTP_SYNCED: ChronyStateConfig = preset(
   state({ tracking: lanTracking(SYNCED_SOURCE), sources: [SYNCED_SOURCE], serverstats: serverstats({ receivedCommandRequests: 21 }) }),
 );
 
+/**
+ * {@link SCENARIO_NTP_SYNCED} whose only server stops answering at 0 s of
+ * simulated time (`MockChronySession.advance()`): its reachability runs out
+ * over 8 polls (0 and `?` from 544 s on), while tracking keeps its reference,
+ * stratum 2 and leap status normal, and its root dispersion grows by
+ * 1.022 µs per second (skew 0.021 + residual 0.001 + 1 ppm).
+ */
+export const SCENARIO_UPSTREAM_LOST: ChronyStateConfig = preset({
+  ...state({ tracking: lanTracking(SYNCED_SOURCE), sources: [SYNCED_SOURCE], serverstats: serverstats({ receivedCommandRequests: 21 }) }),
+  timeline: [{ at: 0, source: "192.168.1.100", answers: false }],
+});
+
 /** chronyd just started with no sources: reference ID 0, stratum 0, leap "not synchronised", root delay and dispersion 1 s. */
 export const SCENARIO_UNSYNC: ChronyStateConfig = preset(
   state({ tracking: unsynchronizedTracking(-12.345), sources: [], serverstats: serverstats({ receivedCommandRequests: 3 }) }),

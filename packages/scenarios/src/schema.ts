@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { EXACT_TIME_SHAPE, STATE_SPEC, TIME_LIMIT, type AnyConstantSet, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
+import { EXACT_TIME_SHAPE, MAX_SOURCES, STATE_SPEC, TIME_LIMIT, type AnyConstantSet, type ObjectShape, type ValueSpec } from "@chrony/mock-session";
 
 /** A JSON Schema document or subschema (plain JSON data). */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -133,6 +133,15 @@ function valueSchema(spec: ValueSpec, defs: Record<string, JsonSchema>, descript
         : { ...doc, $ref: "#/$defs/IpAddress" };
     case "sourceAddress":
       return { ...doc, anyOf: [{ $ref: "#/$defs/IpAddress" }, { type: "string", pattern: "^[\\x21-\\x7e]{1,4}$", description: "A reference clock's name (its reference ID)." }] };
+    case "sourceRef":
+      return {
+        ...doc,
+        anyOf: [
+          { type: "integer", minimum: 0, maximum: MAX_SOURCES - 1, description: "The source's index in sources." },
+          { $ref: "#/$defs/IpAddress" },
+          { type: "string", pattern: "^[\\x21-\\x7e]{1,4}$", description: "A reference clock's name." },
+        ],
+      };
     case "time":
       return { ...doc, $ref: "#/$defs/Time" };
     case "version":
@@ -140,7 +149,7 @@ function valueSchema(spec: ValueSpec, defs: Record<string, JsonSchema>, descript
     case "array":
       return { ...doc, type: "array", maxItems: spec.maxItems, items: valueSchema(spec.items, defs) };
     case "object": {
-      if (!defs[spec.name]) defs[spec.name] = objectSchema(spec.shape, defs);
+      if (!defs[spec.name]) defs[spec.name] = { ...objectSchema(spec.shape, defs), ...(spec.required?.length ? { required: [...spec.required] } : {}) };
       const ref = { $ref: `#/$defs/${spec.name}` };
       return spec.nullable ? { ...doc, anyOf: [ref, { type: "null" }] } : { ...doc, ...ref };
     }

@@ -129,6 +129,8 @@ describe("the JSON Schema", () => {
         return ["192.0.2.1", "2001:db8::1", "::", "::ffff:192.0.2.1", "fe80::1:2:3:4", "fe80::1%eth0", "1:2:3:4:5:6:7:8", "1::2::3", "256.1.1.1", "192.0.2.01", "GPS", "", 1, null];
       case "sourceAddress":
         return ["192.0.2.1", "2001:db8::1", "GPS", "PPS", "PHC0", "A", "ABCDE", "", "A B", "ÄB", "::1", "fe80::1%eth0", "a%b", 5, null];
+      case "sourceRef":
+        return [0, 1, 1023, 1024, -1, 1.5, "192.0.2.1", "2001:db8::1", "GPS", "ABCDE", "", "fe80::1%eth0", null];
       case "time":
         return [0, 1705320000.5, -1, 2 ** 63 - 1024, 2 ** 63, 1e300, { sec: 1, nsec: 0 }, { sec: "9223372036854775807", nsec: 999999999 }, { sec: "9223372036854775808", nsec: 0 }, { sec: "18446744073709551615", nsec: 999999999 }, { sec: 1, nsec: 1e9 }, { sec: 1 }, { sec: 1, nsec: 0, x: 1 }, { sec: -1, nsec: 0 }, { seconds: 1, nanoseconds: 0 }, "1", null];
       case "version":

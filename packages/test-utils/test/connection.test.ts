@@ -16,6 +16,18 @@ describe("openMockConnection", () => {
     expect(chrony.session.openHandles).toEqual({ sockets: 1, sessions: 1 });
   });
 
+  it("moves in simulated time through chrony.session.advance()", async () => {
+    await using chrony = await openMockConnection("upstream-lost");
+    expect((await chrony.getSources())[0]!.reachability).toBe(0o377);
+    chrony.session.advance(544);
+    const [source] = await chrony.getSources();
+    expect(source!.reachability).toBe(0);
+    expect(source!.lastSampleAgo).toBe(576);
+    const tracking = await chrony.getTracking();
+    expect(tracking.leapStatus).toBe(LeapStatus.NORMAL);
+    expect(tracking.referenceIp).toBe("192.168.1.100");
+  });
+
   it("takes a config, a preset name or a session", async () => {
     await using a = await openMockConnection(SCENARIO_GPS_REFCLOCK);
     expect((await a.getTracking()).referenceIdName).toBe("GPS");

@@ -62,6 +62,7 @@ const STRUCTURAL = {
   rtc: "null (or absent): getRtcData() is null",
   "rtc.available": "false: getRtcData() is null",
   smoothing: "null (or absent): getSmoothing() is null",
+  timeline: "no model property: events applied as advance() moves simulated time (how sources and tracking move)",
 } as const;
 
 /** Model properties that are not config keys: each is derived from one that is. */
@@ -364,6 +365,8 @@ function arbitraryOf(spec: ValueSpec): fc.Arbitrary<unknown> {
       return spec.nullable ? fc.oneof(IP, fc.constant(null)) : IP;
     case "sourceAddress":
       return fc.oneof(IP, REFCLOCK_NAME);
+    case "sourceRef":
+      return fc.oneof(fc.integer({ min: 0, max: 4 }), IP);
     case "time":
       return fc.oneof(
         fc.double({ noNaN: true, min: 0, max: 4e9 }),
@@ -376,7 +379,7 @@ function arbitraryOf(spec: ValueSpec): fc.Arbitrary<unknown> {
         fc.tuple(fc.integer({ min: 3, max: 4 }), fc.integer({ min: 0, max: 99 })).map(([major, minor]) => `${major}.${minor}`),
       );
     case "object": {
-      const record = fc.record(Object.fromEntries(Object.entries(spec.shape).map(([key, field]) => [key, arbitraryOf(field.spec)])), { requiredKeys: [] });
+      const record = fc.record(Object.fromEntries(Object.entries(spec.shape).map(([key, field]) => [key, arbitraryOf(field.spec)])), { requiredKeys: [...(spec.required ?? [])] });
       return spec.nullable ? fc.oneof(fc.constant(null), record) : record;
     }
     case "array":
@@ -395,7 +398,12 @@ const REFCLOCK_NAME = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map
  * unique (chronyd keeps one source per address, and ntpdata / authdata are
  * asked for by address).
  */
-function consistent(config: ChronyStateConfig): ChronyStateConfig {
+function consistent(generated: ChronyStateConfig): ChronyStateConfig {
+  // The timeline moves the state over simulated time; at time 0 (what is read back here) it changes nothing, so only events naming a source by index are kept.
+  const { timeline, ...config } = generated;
+  const count = config.sources?.length ?? 0;
+  const events = timeline?.filter((event) => typeof event.source === "number" && event.source < count);
+  if (events?.length) (config as { timeline?: typeof events }).timeline = events;
   if (config.sources === undefined) return config;
   const used = new Set<string>();
   const keyOf = (address: string, isReferenceClock: boolean): string => {

@@ -272,6 +272,20 @@ export interface ServerStatsConfig {
   readonly servedHardwareTxTimestamps?: number | bigint;
 }
 
+/**
+ * An event of the simulated timeline: at `at` seconds after the start (see
+ * `MockChronySession.advance()`), the source stops (`answers: false`) or
+ * starts again (`answers: true`) answering its polls.
+ */
+export interface TimelineEventConfig {
+  /** Seconds since the start of the simulation, ≥ 0. */
+  readonly at: number;
+  /** The source: its index in `sources`, or its `address` exactly as written there. */
+  readonly source: number | string;
+  /** Whether the source answers its polls from `at` on. */
+  readonly answers: boolean;
+}
+
 /** The whole simulated server. */
 export interface ChronyStateConfig {
   /**
@@ -290,4 +304,11 @@ export interface ChronyStateConfig {
   readonly smoothing?: SmoothingConfig | null;
   readonly activity?: ActivityConfig;
   readonly serverstats?: ServerStatsConfig;
+  /**
+   * Events at simulated times, applied as `advance()` moves the session's
+   * clock (order does not matter: they are sorted by `at`, ties kept in
+   * order). Structural: no report reads it back; it decides how the sources
+   * and tracking move. Default: none (sources keep answering as they did).
+   */
+  readonly timeline?: readonly TimelineEventConfig[];
 }

@@ -31,6 +31,7 @@ import type {
 } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
 import { validateConfig } from "./schema.js";
+import { resolveTimeline } from "./timeline.js";
 import { referenceIdOf, type WireTime } from "@chrony/protocol";
 
 type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
@@ -320,6 +321,8 @@ export function normalizeState(input: ChronyStateConfig): ServerState {
   const refTime = toTime(trackingConfig.refTime ?? DEFAULTS.refTime);
   const version = parseVersion(config.serverVersion ?? DEFAULTS.serverVersion);
   const sources = (config.sources ?? []).map((source, i) => normalizeSource(source, i, { leapStatus, refTime, version }));
+  // Cross-field: every event names a configured source.
+  resolveTimeline(config.timeline, sources.map((s) => s.address));
   const selected = sources.find((s) => s.state === SourceState.SELECTED);
   const tracking: Tracking = {
     referenceId: trackingConfig.referenceId ?? selected?.referenceId ?? 0x7f000001,

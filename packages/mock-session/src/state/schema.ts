@@ -14,7 +14,7 @@ import { isIP } from "node:net";
 import type { ChronyStateConfig } from "./config.js";
 import { ChronyConfigError, joinPath } from "./errors.js";
 import type { ConfigUpdate } from "./merge.js";
-import { EXACT_TIME_SHAPE, STATE_SPEC, TIME_LIMIT, type ObjectShape, type ValueSpec } from "./spec.js";
+import { EXACT_TIME_SHAPE, MAX_SOURCES, STATE_SPEC, TIME_LIMIT, type ObjectShape, type ValueSpec } from "./spec.js";
 
 const fail = (path: string, allowed: string, value: unknown): never => {
   throw new ChronyConfigError(path, allowed, value);
@@ -134,13 +134,13 @@ function deepFreeze<T>(value: T): T {
 // ---------------------------------------------------------------------------
 
 /** Keys are the snapshot's, so only known ones; this checks their values and the required ones. */
-function checkObject(shape: ObjectShape, value: unknown, path: string, required = false, allowed = "an object"): void {
+function checkObject(shape: ObjectShape, value: unknown, path: string, required: boolean | readonly string[] = false, allowed = "an object"): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail(path, allowed, value);
   for (const key of Object.keys(shape)) {
     const child = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
     const childPath = joinPath(path, key);
     if (child === undefined) {
-      if (required) fail(childPath, "a value", child);
+      if (required === true || (required !== false && required.includes(key))) fail(childPath, "a value", child);
       continue;
     }
     check(shape[key]!.spec, child, childPath);
@@ -197,6 +197,11 @@ function check(spec: ValueSpec, value: unknown, path: string): void {
         fail(path, "an IPv4 or IPv6 address (no zone index), or a reference clock name of 1 to 4 printable characters", value);
       }
       return;
+    case "sourceRef":
+      if (typeof value === "number" ? !isInteger(value, 0, MAX_SOURCES - 1) : typeof value !== "string" || !(isWireIp(value) || /^[\x21-\x7e]{1,4}$/.test(value))) {
+        fail(path, `a source's index (an integer from 0 to ${MAX_SOURCES - 1}) or address`, value);
+      }
+      return;
     case "time":
       if (typeof value === "number") {
         if (!Number.isFinite(value) || value < 0 || value >= Number(TIME_LIMIT)) fail(path, "seconds since the epoch (a finite number ≥ 0 and below 2^63)", value);
@@ -211,7 +216,7 @@ function check(spec: ValueSpec, value: unknown, path: string): void {
     }
     case "object":
       if (value === null && spec.nullable) return;
-      return checkObject(spec.shape, value, path);
+      return checkObject(spec.shape, value, path, spec.required);
     case "array":
       if (!Array.isArray(value) || value.length > spec.maxItems) return fail(path, `an array of at most ${spec.maxItems} entries`, value);
       // A snapshot's arrays are dense: every index is visited.

@@ -33,6 +33,7 @@ import type {
   SmoothingConfig,
   SourceConfig,
   SourceStatsConfig,
+  TimelineEventConfig,
   TrackingConfig,
 } from "./config.js";
 
@@ -63,13 +64,19 @@ export type ValueSpec =
   /** An IP address, or a reference clock's name of 1–4 printable ASCII characters. */
   | { readonly kind: "sourceAddress" }
   /**
+   * A source of the same config, by its index in `sources` (an integer from 0
+   * to `MAX_SOURCES − 1`) or by its `address` (as written there).
+   */
+  | { readonly kind: "sourceRef" }
+  /**
    * A `TimeValue`: seconds since the epoch (a number below {@link TIME_LIMIT}),
    * or exactly `{ sec, nsec }` ({@link EXACT_TIME_SHAPE}).
    */
   | { readonly kind: "time" }
   /** A chronyd version `"major.minor"` from "3.0" to "4.99". */
   | { readonly kind: "version" }
-  | { readonly kind: "object"; readonly name: string; readonly shape: ObjectShape; readonly nullable: boolean }
+  /** An object of the keys of `shape`; the keys named in `required` (default none) must be present. */
+  | { readonly kind: "object"; readonly name: string; readonly shape: ObjectShape; readonly nullable: boolean; readonly required?: readonly string[] }
   | { readonly kind: "array"; readonly items: ValueSpec; readonly maxItems: number };
 
 /** A field of an object: its rule and a one-line description. */
@@ -284,6 +291,16 @@ const SERVERSTATS: Shape<ServerStatsConfig> = {
   servedHardwareTxTimestamps: f(UINT64, "Hardware transmit timestamps served (chronyd ≥ 4.4)."),
 };
 
+/** Most events a timeline may list. */
+export const MAX_TIMELINE_EVENTS = 1024;
+
+const TIMELINE_EVENT: Shape<TimelineEventConfig> = {
+  // Not a wire value: seconds of simulated time, up to what lastSampleAgo can count (2^32 − 1).
+  at: f({ kind: "number", nonNegative: true, max: 0xffffffff }, "Simulated time of the event, seconds since the start (advance() moves the clock)."),
+  source: f({ kind: "sourceRef" }, "The source: its index in sources, or its address as written there."),
+  answers: f(BOOLEAN, "false: from now on the source answers no request; true: it answers again (a request still pending is answered now)."),
+};
+
 const STATE: Shape<ChronyStateConfig> = {
   serverVersion: f({ kind: "version" }, "chronyd version \"major.minor\" (picks the response variants)."),
   tracking: f(object("Tracking", TRACKING), "The tracking report."),
@@ -292,6 +309,14 @@ const STATE: Shape<ChronyStateConfig> = {
   smoothing: f(object("Smoothing", SMOOTHING, true), "Time smoothing; null when off (smoothing report disabled)."),
   activity: f(object("Activity", ACTIVITY), "The activity report."),
   serverstats: f(object("ServerStats", SERVERSTATS), "The serverstats report (64-bit counters; 32-bit on the wire before chronyd 4.4)."),
+  timeline: f(
+    {
+      kind: "array",
+      items: { kind: "object", name: "TimelineEvent", shape: TIMELINE_EVENT, nullable: false, required: ["at", "source", "answers"] },
+      maxItems: MAX_TIMELINE_EVENTS,
+    },
+    "Events at simulated times (seconds since the start), applied as MockChronySession.advance() moves the clock. Structural: no report reads it back.",
+  ),
 };
 
 /** The whole state config as a table: the root object's rule. */

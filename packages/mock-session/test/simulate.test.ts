@@ -1,0 +1,268 @@
+/**
+ * Simulated time: advance() and the timeline, against chronyd 4.3's own
+ * behaviour recorded in test/fixtures/timeseries/ (see its README).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { LeapStatus, SelectState, SourceState } from "@chrony/fields";
+import {
+  ChronyConfigError,
+  MockChronySession,
+  STATE_SPEC,
+  validateConfig,
+  type ChronyStateConfig,
+  type ObjectShape,
+  type SourceConfig,
+  type TimelineEventConfig,
+} from "../src/index.js";
+
+// ---------------------------------------------------------------------------
+// The recorded time series
+// ---------------------------------------------------------------------------
+
+type Model = Record<string, unknown>;
+interface Sample {
+  readonly phase: "lost" | "recovered";
+  readonly offset: number;
+  /** Seconds since the upstream was paused, when the sample was started. */
+  readonly t: number;
+  readonly tracking: Model;
+  readonly sources: Model[];
+  readonly selectdata: Model[];
+}
+interface Series {
+  readonly runs: readonly { readonly resumeAt: number; readonly samples: readonly Sample[] }[];
+}
+
+const series = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/timeseries/upstream-lost-4.3.json"), "utf8")) as Series;
+
+function shapeOf(shape: ObjectShape, key: string): ObjectShape {
+  let spec = shape[key]!.spec;
+  if (spec.kind === "array") spec = spec.items;
+  if (spec.kind !== "object") throw new Error(`${key} is not an object rule`);
+  return spec.shape;
+}
+const SOURCE = shapeOf(STATE_SPEC.shape, "sources");
+
+/** The keys of `shape` the model has (values as the model holds them). */
+function pick(model: Model, shape: ObjectShape): Model {
+  return Object.fromEntries(Object.keys(shape).filter((key) => model[key] !== undefined && model[key] !== null && typeof model[key] !== "object").map((key) => [key, model[key]]));
+}
+
+/** The mock's config at t = 0: the first sample, read back into the config's vocabulary. */
+function configOf(sample: Sample, resumeAt: number): ChronyStateConfig {
+  const sources = sample.sources.map(
+    (source, i): SourceConfig => ({ ...pick(source, SOURCE), selectdata: pick(sample.selectdata[i]!, shapeOf(SOURCE, "selectdata")) }) as SourceConfig,
+  );
+  const upstream = sample.sources.find((s) => s.state === SourceState.SELECTED)!.address as string;
+  return {
+    tracking: pick(sample.tracking, shapeOf(STATE_SPEC.shape, "tracking")),
+    sources,
+    timeline: [
+      { at: 0, source: upstream, answers: false },
+      { at: resumeAt, source: upstream, answers: true },
+    ],
+  };
+}
+
+/**
+ * Bounds for root dispersion: while the upstream is lost both grow at
+ * chronyd's rate from the same start, so they agree to 1e-7 s plus 1 %;
+ * after it answers again chronyd re-estimates it from new samples, which the
+ * mock does not (it goes back to the value at the start): within 2e-6 s.
+ */
+const ROOT_DISPERSION = { lost: (real: number) => 1e-7 + real * 0.01, recovered: () => 2e-6 };
+
+describe("against chronyd 4.3: the upstream stops answering, then answers again", () => {
+  it.each(series.runs.map((run, i) => [i + 1, run] as const))("run %i: every sample", (_, run) => {
+    const [first, ...rest] = run.samples;
+    const session = new MockChronySession(configOf(first!, run.resumeAt));
+    for (const sample of [first!, ...rest]) {
+      // advance() is relative: step from the session's time to the sample's.
+      session.advance(sample.t - session.elapsed);
+      const { tracking, sources } = session.state;
+      const where = `${sample.phase} +${sample.offset} s (t = ${sample.t.toFixed(3)} s)`;
+      expect(tracking.referenceId, `${where}: reference ID`).toBe(sample.tracking.referenceId);
+      expect(tracking.stratum, `${where}: stratum`).toBe(sample.tracking.stratum);
+      expect(tracking.leapStatus, `${where}: leap status`).toBe(sample.tracking.leapStatus);
+      const real = sample.tracking.rootDispersion as number;
+      expect(Math.abs(tracking.rootDispersion - real), `${where}: root dispersion ${tracking.rootDispersion} vs ${real}`).toBeLessThanOrEqual(ROOT_DISPERSION[sample.phase](real));
+      sample.sources.forEach((real, i) => {
+        const mock = sources[i]!;
+        const at = `${where}: source ${String(real.address)}`;
+        expect(mock.reachability.toString(8), `${at} reachability`).toBe((real.reachability as number).toString(8));
+        expect(mock.state, `${at} state`).toBe(real.state);
+        expect(mock.selectdata.state, `${at} selectdata state`).toBe(sample.selectdata[i]!.state);
+        expect(mock.poll, `${at} poll`).toBe(real.poll);
+        expect(mock.stratum, `${at} stratum`).toBe(real.stratum);
+        const ago = real.lastSampleAgo as number;
+        if (ago === 0xffffffff) expect(mock.lastSampleAgo, `${at} lastSampleAgo`).toBe(ago);
+        else expect(Math.abs(mock.lastSampleAgo - ago), `${at} lastSampleAgo ${mock.lastSampleAgo} vs ${ago}`).toBeLessThanOrEqual(1);
+      });
+    }
+  });
+
+  it("root dispersion grows at chronyd's rate (skew + |residual frequency| + 1 ppm) while no source answers", () => {
+    for (const run of series.runs) {
+      const lost = run.samples.filter((s) => s.phase === "lost");
+      const [a, b] = [lost[0]!, lost.at(-1)!];
+      const rate = ((b.tracking.rootDispersion as number) - (a.tracking.rootDispersion as number)) / (b.t - a.t);
+      const expected = ((a.tracking.skew as number) + Math.abs(a.tracking.residualFreq as number) + 1) * 1e-6;
+      expect(Math.abs(rate - expected) / expected).toBeLessThan(0.01);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// advance() itself
+// ---------------------------------------------------------------------------
+
+const UPSTREAM_LOST: ChronyStateConfig = {
+  sources: [{ address: "192.0.2.1", poll: 6, lastSampleAgo: 10 }],
+  timeline: [{ at: 0, source: 0, answers: false }],
+};
+
+describe("advance()", () => {
+  it("keeps the reference and leap status while the source's reachability runs out, then marks it stale", () => {
+    const session = new MockChronySession(UPSTREAM_LOST);
+    const at0 = session.state;
+    expect(session.elapsed).toBe(0);
+    // Polls at 54, 118, 182, ... s: the first unanswered one is counted at the next poll.
+    session.advance(54);
+    expect(session.state.sources[0]!.reachability).toBe(0o377);
+    expect(session.state.sources[0]!.lastSampleAgo).toBe(64);
+    session.advance(64);
+    expect(session.state.sources[0]!.reachability).toBe(0o376);
+    session.advance(64 * 7);
+    const lost = session.state;
+    expect(lost.sources[0]!.reachability).toBe(0);
+    expect(lost.sources[0]!.state).toBe(SourceState.NONSELECTABLE);
+    expect(lost.sources[0]!.selectdata.state).toBe(SelectState.STALE);
+    expect(lost.sources[0]!.lastSampleAgo).toBe(10 + 54 + 64 * 8);
+    expect(lost.sources[0]!.poll).toBe(6);
+    expect(lost.tracking.referenceId).toBe(at0.tracking.referenceId);
+    expect(lost.tracking.referenceIp).toBe("192.0.2.1");
+    expect(lost.tracking.stratum).toBe(at0.tracking.stratum);
+    expect(lost.tracking.leapStatus).toBe(LeapStatus.NORMAL);
+    expect(lost.tracking.refTime).toEqual(at0.tracking.refTime);
+    const rate = (at0.tracking.skew + Math.abs(at0.tracking.residualFreq) + 1) * 1e-6;
+    expect(lost.tracking.rootDispersion).toBeCloseTo(at0.tracking.rootDispersion + 566 * rate, 12);
+  });
+
+  it("recovers when the source answers again, the pending request first", () => {
+    const session = new MockChronySession({ ...UPSTREAM_LOST, timeline: [...UPSTREAM_LOST.timeline!, { at: 1000, source: "192.0.2.1", answers: true }] });
+    session.advance(999.5);
+    expect(session.state.sources[0]!.reachability).toBe(0);
+    // An event applies at its time: the pending request is answered at 1000 s.
+    session.advance(0.5);
+    const back = session.state;
+    expect(back.sources[0]!.reachability).toBe(1);
+    expect(back.sources[0]!.state).toBe(SourceState.SELECTED);
+    expect(back.sources[0]!.lastSampleAgo).toBe(0);
+    expect(back.tracking.refTime.seconds).toBe(new MockChronySession().state.tracking.refTime.seconds + 1000n);
+    session.advance(64 * 8);
+    expect(session.state.sources[0]!.reachability).toBe(0o377);
+  });
+
+  it("polls an unreachable NTP source at most once a second (MIN_NONLAN_POLL), a reference clock at its poll", () => {
+    const session = new MockChronySession({
+      sources: [{ address: "192.0.2.1", poll: -4, lastSampleAgo: 0 }, { address: "PPS", poll: -2, state: SourceState.UNSELECTED }],
+      timeline: [{ at: 0, source: 0, answers: false }, { at: 0, source: "PPS", answers: false }],
+    });
+    session.advance(5);
+    expect(session.state.sources.map((s) => [s.reachability, s.poll])).toEqual([[0, 0], [0, -2]]);
+  });
+
+  it("moves a config without a timeline only by time: reachability stays, lastSampleAgo wraps at each poll", () => {
+    const session = new MockChronySession({ sources: [{ address: "192.0.2.1", poll: 4, lastSampleAgo: 3 }] });
+    session.advance(20);
+    expect(session.state.sources[0]!.reachability).toBe(0o377);
+    expect(session.state.sources[0]!.lastSampleAgo).toBe(7);
+    expect(session.state.sources[0]!.state).toBe(SourceState.SELECTED);
+  });
+
+  it("is additive: advance(a); advance(b) serves what advance(a + b) does", () => {
+    // Times are multiples of 1/64 s, so a + b is the same number whichever way it is summed.
+    const seconds = fc.integer({ min: 0, max: 64 * 5000 }).map((n) => n / 64);
+    const event = fc.record({ at: seconds, source: fc.integer({ min: 0, max: 2 }), answers: fc.boolean() });
+    const source = fc.record({
+      poll: fc.integer({ min: -6, max: 8 }),
+      lastSampleAgo: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constant(0xffffffff)),
+      reachability: fc.integer({ min: 0, max: 255 }),
+    });
+    fc.assert(
+      fc.property(fc.tuple(source, source, source), fc.array(event, { maxLength: 8 }), seconds, seconds, (sources, timeline, a, b) => {
+        const config: ChronyStateConfig = {
+          sources: sources.map((s, i) => ({ ...s, address: `192.0.2.${i + 1}`, state: i === 0 ? SourceState.SELECTED : SourceState.UNSELECTED, lastSampleAgo: s.reachability === 0 ? 0xffffffff : s.lastSampleAgo })),
+          timeline,
+        };
+        const stepwise = new MockChronySession(config);
+        stepwise.advance(a);
+        stepwise.advance(b);
+        const once = new MockChronySession(config);
+        once.advance(a + b);
+        expect(stepwise.elapsed).toBe(once.elapsed);
+        expect(stepwise.state).toEqual(once.state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("serves the moved state through the C API", async () => {
+    const { ChronyErr } = await import("@chrony/fields");
+    const { openSession, drain, readFields } = await import("./drive.js");
+    const session = new MockChronySession(UPSTREAM_LOST);
+    session.advance(600);
+    const { s, close } = openSession(session.lib);
+    expect(session.lib.chrony_request_record(s, "sources", 0)).toBe(ChronyErr.OK);
+    expect(drain(session.lib, s).error).toBe(ChronyErr.OK);
+    const fields = readFields(session.lib, s);
+    expect(fields.find((f) => f.name === "reachability")?.value).toBe(0);
+    close();
+  });
+
+  it("rejects bad times and leaves the session as it was", () => {
+    const session = new MockChronySession(UPSTREAM_LOST);
+    session.advance(10);
+    const state = session.state;
+    for (const bad of [-1, NaN, Infinity, 2 ** 33]) expect(() => session.advance(bad), String(bad)).toThrow(RangeError);
+    expect(() => session.advance("1" as unknown as number)).toThrow(RangeError);
+    expect(session.elapsed).toBe(10);
+    expect(session.state).toBe(state);
+  });
+
+  it("update() changes the starting config and serves it at the current time; reset() sets time back to 0", () => {
+    const session = new MockChronySession(UPSTREAM_LOST);
+    session.advance(600);
+    session.update({ tracking: { leapStatus: LeapStatus.INSERT_SECOND } });
+    expect(session.elapsed).toBe(600);
+    expect(session.state.tracking.leapStatus).toBe(LeapStatus.INSERT_SECOND);
+    expect(session.state.sources[0]!.reachability).toBe(0);
+    session.reset(UPSTREAM_LOST);
+    expect(session.elapsed).toBe(0);
+    expect(session.state.sources[0]!.reachability).toBe(0o377);
+  });
+});
+
+describe("the timeline key", () => {
+  const bad = (timeline: unknown): unknown => ({ sources: [{ address: "192.0.2.1" }], timeline });
+
+  it("is validated with the path of the bad value", () => {
+    expect(() => validateConfig(bad([{ at: -1, source: 0, answers: false }]))).toThrow(/^timeline\[0\]\.at: /);
+    expect(() => validateConfig(bad([{ at: 1, source: 0 }]))).toThrow(/^timeline\[0\]\.answers: expected a value/);
+    expect(() => validateConfig(bad([{ at: 1, source: 1.5, answers: true }]))).toThrow(/^timeline\[0\]\.source: expected a source's index/);
+    expect(() => validateConfig(bad([{ at: 1, source: "not an address", answers: true }]))).toThrow(/^timeline\[0\]\.source/);
+    expect(() => validateConfig(bad([{ at: 1, source: 0, answers: true, what: 1 }]))).toThrow(/^timeline\[0\]: unknown key "what"/);
+    expect(() => validateConfig(bad({}))).toThrow(/^timeline: expected an array/);
+  });
+
+  it("names a configured source, by index or address (checked at construction)", () => {
+    expect(() => new MockChronySession(bad([{ at: 1, source: 1, answers: true }]) as ChronyStateConfig)).toThrow(ChronyConfigError);
+    expect(() => new MockChronySession(bad([{ at: 1, source: 1, answers: true }]) as ChronyStateConfig)).toThrow(/^timeline\[0\]\.source: expected the index \(0 to 0\) or address of a configured source/);
+    expect(() => new MockChronySession(bad([{ at: 1, source: "192.0.2.9", answers: true }]) as ChronyStateConfig)).toThrow(/^timeline\[0\]\.source/);
+    const events: TimelineEventConfig[] = [{ at: 1, source: "192.0.2.1", answers: false }];
+    expect(new MockChronySession({ sources: [{ address: "192.0.2.1" }], timeline: events }).currentConfig.timeline).toEqual(events);
+  });
+});

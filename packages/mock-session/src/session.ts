@@ -32,7 +32,7 @@ import { ActiveFault, type Fault, type FaultHandle } from "./faults.js";
 import type { ChronyStateConfig } from "./state/config.js";
 import { normalizeState, type ServerState } from "./state/normalize.js";
 import { validateConfig } from "./state/schema.js";
-import { stateAt } from "./state/simulate.js";
+import { MAX_ELAPSED, stateAt } from "./state/simulate.js";
 import { mergeConfig, type ConfigUpdate } from "./state/merge.js";
 import { validateFault as validateFaultFor } from "./state/faults-schema.js";
 
@@ -123,7 +123,9 @@ export class MockChronySession {
   /** The libchrony C API, in pure TypeScript; pass it to `ChronyConnection.open({ lib })`. */
   readonly lib: ChronyLib;
   private config: ChronyStateConfig;
-  private server: ServerState;
+  /** The state at {@link computedAt}; recomputed lazily when time has moved (many small advances cost nothing until a read). */
+  private computed: ServerState;
+  private computedAt = 0;
   /** Simulated seconds since the start (see {@link advance}). */
   private clock = 0;
   private readonly active: ActiveFault[] = [];
@@ -144,7 +146,7 @@ export class MockChronySession {
   constructor(config: ChronyStateConfig = {}, options: MockChronySessionOptions = {}) {
     // Read once: the session keeps the validated snapshot, never the caller's object.
     this.config = validateConfig(config);
-    this.server = normalizeState(this.config);
+    this.computed = normalizeState(this.config);
     this.logSize = callLogSize(options.log);
     this.logging = this.logSize > 0;
     this.sequence = (0x9e3779b9 ^ ++instances) >>> 0;
@@ -160,6 +162,14 @@ export class MockChronySession {
   /** The state served, every default resolved (at the current simulated time). */
   get state(): ServerState {
     return this.server;
+  }
+
+  private get server(): ServerState {
+    if (this.computedAt !== this.clock) {
+      this.computed = stateAt(this.config, this.clock);
+      this.computedAt = this.clock;
+    }
+    return this.computed;
   }
 
   /** Simulated seconds since the start: the sum of every {@link advance} since construction or {@link reset}. */
@@ -183,8 +193,8 @@ export class MockChronySession {
       throw new RangeError(`advance(seconds): expected a finite number of seconds ≥ 0, got ${String(seconds)}`);
     }
     const clock = this.clock + seconds;
-    const server = stateAt(this.config, clock);
-    this.server = server;
+    if (clock > MAX_ELAPSED) throw new RangeError(`advance(seconds): simulated time would pass ${MAX_ELAPSED} s, got ${clock}`);
+    if (seconds === 0) return;
     this.clock = clock;
     this.replies.clear();
   }
@@ -198,7 +208,8 @@ export class MockChronySession {
     // Everything that can throw comes before the first assignment: a failed update changes nothing.
     const next = validateConfig(mergeConfig(this.config, change));
     const server = stateAt(next, this.clock);
-    this.server = server;
+    this.computed = server;
+    this.computedAt = this.clock;
     this.config = next;
     this.replies.clear();
   }
@@ -207,7 +218,8 @@ export class MockChronySession {
   reset(config: ChronyStateConfig = {}): void {
     const next = validateConfig(config);
     const server = normalizeState(next);
-    this.server = server;
+    this.computed = server;
+    this.computedAt = 0;
     this.config = next;
     this.clock = 0;
     this.replies.clear();

@@ -50,3 +50,21 @@ console.log(line(widths.map((w, i) => "-".repeat(i === head.length - 1 ? 3 : w))
 for (const r of table) console.log(line(r));
 const count = (v) => rows.filter((r) => r.report.verdict === v).length;
 console.log(`\n${count("ok")} ok, ${count("warn")} warn, ${count("critical")} critical`);
+
+// A scenario that moves: the only upstream stops answering at 0 s. chronyd keeps its
+// reference and a normal leap status; the check notices through reachability first,
+// root distance much later.
+const { checkAlong } = await import("@chrony/test-utils");
+chrony.listen();
+let steps;
+try {
+  steps = await chrony.run("upstream-lost", (session) => checkAlong(session, [0, 300, 543, 544, 3600, 200_000], () => checkHealth()));
+} finally {
+  chrony.close();
+}
+const when = (s) => (s < 3600 ? `${s} s` : `${(s / 3600).toFixed(1)} h`);
+console.log(`\nupstream-lost over simulated time (MockChronySession.advance, checkAlong of @chrony/test-utils):\n`);
+for (const { at, result } of steps) {
+  const v = result.values;
+  console.log(`  ${when(at).padStart(7)}  ${mark[result.verdict].padEnd(10)}  leap ${String(v.leap).padEnd(6)}  root distance ${seconds(v.rootDistance).padEnd(10)}  ${result.reasons.join("; ") || "all checks passed"}`);
+}

@@ -25,6 +25,7 @@ export {
 } from "./connection.js";
 export { ChronyMock, ChronyMockError, setupChronyMock, type ChronyHandler, type ListenOptions } from "./override.js";
 export type { OpenHandles } from "./tracked-lib.js";
+export { checkAlong, type TimelineStep } from "./timeline.js";
 export {
   makeActivity,
   makeAuthData,

@@ -160,10 +160,10 @@ describe.skipIf(targets.length === 0).each(targets)("integration: $label", (targ
   it("activity, smoothing and rtcdata agree with chronyc (null where chronyc says disabled)", async () => {
     const activity = await connection.getActivity();
     expect([activity.onlineSources, activity.offlineSources, activity.burstOnlineReturnSources, activity.burstOfflineReturnSources, activity.unresolvedSources].map(String)).toEqual(chronyc("activity")![0]);
-    const smoothing = await connection.getSmoothing();
-    const smoothingRow = chronyc("smoothing");
-    expect(smoothing === null).toBe(smoothingRow === null);
-    if (smoothing && smoothingRow) expect(smoothing.isActive()).toBe(smoothingRow[0]![0] === "Yes");
+    // Smoothing turns active and inactive as the lab's offsets move: ours must be one of chronyc's two readings.
+    const { value: smoothing, before, after } = await bracket("smoothing", () => connection.getSmoothing());
+    expect(smoothing === null).toBe(after === null);
+    if (smoothing && before && after) expect([before[0]![0], after[0]![0]]).toContain(smoothing.isActive() ? "Yes" : "No");
     const rtc = await connection.getRtcData();
     expect(rtc === null).toBe(chronyc("rtcdata") === null);
   });

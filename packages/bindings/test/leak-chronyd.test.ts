@@ -7,20 +7,11 @@ import { readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChronyConnection } from "../src/index.js";
+import { heapAfterGc, openFds } from "./memory.js";
 import { chronydAvailable, startChronydLab, type ChronydLab } from "./lab/chronyd.js";
 
 const available = chronydAvailable();
 if (!available) console.warn("\n" + "!".repeat(78) + "\n  SKIPPED: no chronyd installed: the real-chronyd leak test cannot run\n" + "!".repeat(78) + "\n");
-
-const openFds = () => readdirSync("/proc/self/fd").length;
-
-function heapAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("run with --expose-gc (vitest.config.ts sets execArgv)");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 describe.skipIf(!available)("TypeScript backend against real chronyd: nothing grows", () => {
   let lab: ChronydLab;

@@ -1,20 +1,10 @@
 /** 10,000 open/query/close cycles through the C test library leave fds and the heap flat. */
-import { readdirSync } from "node:fs";
 import { expect, inject, it } from "vitest";
 import { ChronyConnection } from "../src/index.js";
+import { heapAfterGc, openFds } from "./memory.js";
 
 const libraryPath = inject("fakeLibchronyPath");
 const CYCLES = 10_000;
-
-const openFds = () => readdirSync("/proc/self/fd").length;
-
-function heapAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("run with --expose-gc (vitest.config.ts sets execArgv)");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 async function cycle(): Promise<void> {
   const connection = await ChronyConnection.open({ address: "test", libraryPath });

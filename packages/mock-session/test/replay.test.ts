@@ -7,72 +7,10 @@
  * extension, 0.0 for a float that is not there, the sourcestats shortcut).
  */
 import { describe, expect, it } from "vitest";
-import type { ChronySessionHandle, SessionOut } from "@chrony/fields";
+import type { SessionOut } from "@chrony/fields";
 import { MockChronySession } from "../src/index.js";
 import { labState } from "./lab-state.js";
-import { readTrace, tracedRecords, type TracedCall } from "./trace.js";
-
-/** Formats a mock result the way the trace program printed it. */
-function formatResult(fn: string, value: unknown): string {
-  if (value === null) return "NULL";
-  if (typeof value === "boolean") return String(value);
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") {
-    const ts = value as { tv_sec: number | bigint; tv_nsec: number | bigint };
-    return `{tv_sec=${ts.tv_sec}, tv_nsec=${ts.tv_nsec}}`;
-  }
-  if (fn === "chrony_get_field_float") return String(value);
-  return String(value);
-}
-
-/** Only the part of a traced result the mock is asked to reproduce (the trace adds names and hex). */
-function expectedValue(call: TracedCall): string {
-  const result = call.result!;
-  if (call.fn === "chrony_get_field_float") return String(Number(result));
-  if (result.startsWith('"') || result.startsWith("{")) return result;
-  return result.split(" ")[0]!;
-}
-
-function replay(mock: MockChronySession, calls: readonly TracedCall[]): { line: number; call: string; expected: string; actual: string }[] {
-  const lib = mock.lib;
-  let session: ChronySessionHandle | null = null;
-  let fd = -1;
-  const mismatches: { line: number; call: string; expected: string; actual: string }[] = [];
-  for (const call of calls) {
-    const args = call.args.slice(1);
-    let actual: unknown;
-    switch (call.fn) {
-      case "chrony_open_socket":
-        fd = lib.chrony_open_socket(call.args[0] as string | null);
-        actual = fd >= 0 ? "fd" : fd;
-        break;
-      case "chrony_init_session": {
-        const out: SessionOut = [null];
-        actual = lib.chrony_init_session(out, fd);
-        session = out[0];
-        break;
-      }
-      case "chrony_close_socket":
-        lib.chrony_close_socket(fd);
-        continue;
-      case "chrony_get_fd":
-        actual = lib.chrony_get_fd(session!) === fd ? "fd" : "other";
-        break;
-      case "chrony_get_error_string":
-      case "chrony_get_report_name":
-      case "chrony_get_number_supported_reports":
-        actual = (lib[call.fn] as (...a: unknown[]) => unknown)(...call.args);
-        break;
-      default:
-        actual = (lib[call.fn as keyof typeof lib] as (...a: unknown[]) => unknown)(session, ...args);
-    }
-    if (call.result === null) continue;
-    const expected = call.fn === "chrony_open_socket" ? (Number(call.result.split(" ")[0]) >= 0 ? "fd" : call.result.split(" ")[0]!) : call.fn === "chrony_get_fd" ? "fd" : expectedValue(call);
-    const got = call.fn === "chrony_open_socket" || call.fn === "chrony_get_fd" ? String(actual) : formatResult(call.fn, actual);
-    if (got !== expected) mismatches.push({ line: call.line, call: `${call.fn}(${call.args.map((a) => JSON.stringify(a)).join(", ")})`, expected, actual: got });
-  }
-  return mismatches;
-}
+import { formatResult, readTrace, replayTrace, tracedRecords } from "./trace.js";
 
 describe("replay of real libchrony 0.2 + chronyd 4.3 traces", () => {
   const fullB = readTrace("full-b-unix.txt");
@@ -81,27 +19,27 @@ describe("replay of real libchrony 0.2 + chronyd 4.3 traces", () => {
   it("server B: every report, record, field and getter (full-b-unix.txt)", () => {
     expect(fullB.length).toBeGreaterThan(2000);
     const mock = new MockChronySession(stateB, { log: false });
-    expect(replay(mock, fullB)).toEqual([]);
+    expect(replayTrace(mock, fullB)).toEqual([]);
     expect(mock.openHandles).toEqual({ sockets: 0, sessions: 0 });
   });
 
   it("server B: errors, bad indexes, refclock shortcuts, stale replies (errors-b-unix.txt)", () => {
     const calls = readTrace("errors-b-unix.txt");
     expect(calls.length).toBeGreaterThan(400);
-    expect(replay(new MockChronySession(stateB, { log: false }), calls)).toEqual([]);
+    expect(replayTrace(new MockChronySession(stateB, { log: false }), calls)).toEqual([]);
   });
 
   it("client C: an IPv6 source, a symmetric-key source with trust, a noselect source (full-c-unix.txt)", () => {
     const calls = readTrace("full-c-unix.txt");
     expect(calls.length).toBeGreaterThan(2000);
-    expect(replay(new MockChronySession(labState(tracedRecords(calls)), { log: false }), calls)).toEqual([]);
+    expect(replayTrace(new MockChronySession(labState(tracedRecords(calls)), { log: false }), calls)).toEqual([]);
   });
 
   it("server A: local reference, no sources, smoothing off (full-a-unix.txt)", () => {
     const calls = readTrace("full-a-unix.txt");
     const records = tracedRecords(calls);
     expect(records.get("smoothing")?.get(0)?.size).toBe(0);
-    expect(replay(new MockChronySession(labState(records), { log: false }), calls)).toEqual([]);
+    expect(replayTrace(new MockChronySession(labState(records), { log: false }), calls)).toEqual([]);
   });
 });
 
@@ -124,7 +62,7 @@ describe("defaults for a source never heard from are what chronyd 4.3 sent for o
       for (let i = 0; i < mock.lib.chrony_get_record_number_fields(s); i++) {
         const name = mock.lib.chrony_get_field_name(s, i)!;
         const getter = types[mock.lib.chrony_get_field_type(s, i)]!;
-        const value = formatResult(getter, (mock.lib[getter as keyof typeof mock.lib] as (a: unknown, b: number) => unknown)(s, i));
+        const value = formatResult((mock.lib[getter as keyof typeof mock.lib] as (a: unknown, b: number) => unknown)(s, i));
         const want = expected.get(name)!;
         expect(`${report}.${name} = ${value}`).toBe(`${report}.${name} = ${getter === "chrony_get_field_float" ? String(Number(want)) : want.startsWith('"') || want.startsWith("{") ? want : want.split(" ")[0]}`);
       }

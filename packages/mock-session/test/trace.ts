@@ -113,7 +113,7 @@ export interface Mismatch {
 }
 
 /** Formats a mock result the way the trace program printed it. */
-function formatResult(value: unknown): string {
+export function formatResult(value: unknown): string {
   if (value === null) return "NULL";
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "object") {

@@ -89,18 +89,18 @@ export function parseArguments(argv: readonly string[]): CliArguments {
  * found from the working directory. Those files are the presets' published
  * form for tools in any language; this package does not depend on scenarios.
  */
-export function scenarioFile(value: string, from = process.cwd()): string {
+export function scenarioFile(value: string, from = process.cwd(), label = "--scenario"): string {
   if (existsSync(value) || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) return value;
   const require = createRequire(join(from, "package.json"));
   let index: string;
   try {
     index = require.resolve("@chrony/scenarios/json/index.json");
   } catch {
-    throw new Error(`--scenario ${value}: preset names come from @chrony/scenarios, which is not installed in ${from} (npm i -D @chrony/scenarios), or pass a JSON file`);
+    throw new Error(`${label} ${value}: preset names come from @chrony/scenarios, which is not installed in ${from} (npm i -D @chrony/scenarios), or pass a JSON file`);
   }
   const presets = JSON.parse(readFileSync(index, "utf8")) as { name: string; file: string }[];
   const preset = presets.find((p) => p.name === value);
-  if (!preset) throw new Error(`--scenario ${value}: no such preset; @chrony/scenarios has ${presets.map((p) => p.name).join(", ")}`);
+  if (!preset) throw new Error(`${label} ${value}: no such preset; @chrony/scenarios has ${presets.map((p) => p.name).join(", ")}`);
   return join(index, "..", preset.file);
 }
 

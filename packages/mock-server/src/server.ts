@@ -7,6 +7,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIP } from "node:net";
 import { mergeConfig, stateAt, validateConfig, type ChronyStateConfig, type ConfigUpdate, type ServerState } from "@chrony/mock-session";
 import { ActiveFault, validateFault, type Fault, type FaultHandle } from "./faults.js";
+import { loadStateFile, scenarioFile } from "./cli-args.js";
 import { handleRequest, type HandlerOptions } from "./handler.js";
 
 /** Options of {@link startMockChronyd}. */
@@ -80,7 +81,9 @@ function prepare(input: ChronyStateConfig, elapsed = 0): { config: ChronyStateCo
 }
 
 /**
- * Starts a fake chronyd serving `state` on a loopback UDP port.
+ * Starts a fake chronyd serving `state` on a loopback UDP port: a state
+ * config, the name of a preset of `@chrony/scenarios` (`"gps-refclock"`,
+ * when that package is installed), or the path of a JSON state file.
  *
  * @example
  * ```ts
@@ -88,7 +91,9 @@ function prepare(input: ChronyStateConfig, elapsed = 0): { config: ChronyStateCo
  * // chronyc -h 127.0.0.1 -p ${server.port} tracking
  * ```
  */
-export async function startMockChronyd(state: ChronyStateConfig = {}, options: MockChronydOptions = {}): Promise<MockChronyd> {
+export async function startMockChronyd(state: ChronyStateConfig | string = {}, options: MockChronydOptions = {}): Promise<MockChronyd> {
+  // A preset's name ("gps-refclock"), as the other helpers take it: its published JSON, read before any socket is made.
+  if (typeof state === "string") state = loadStateFile(scenarioFile(state, process.cwd(), "startMockChronyd:")).state;
   const host = options.host ?? "127.0.0.1";
   const family = isIP(host);
   if (family === 0) throw new TypeError(`host: expected a numeric IPv4 or IPv6 address, got ${JSON.stringify(host)}`);

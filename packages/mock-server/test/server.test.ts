@@ -237,3 +237,11 @@ describe("a failed start", () => {
     expect(fds()).toBe(before);
   });
 });
+
+describe("startMockChronyd with a preset name", () => {
+  it("serves the preset @chrony/scenarios publishes under that name, and names the presets for a typo", async () => {
+    await using server = await startMockChronyd("gps-refclock");
+    expect(server.config.sources?.[0]?.address).toBe("GPS");
+    await expect(startMockChronyd("gps-refclok")).rejects.toThrow(/startMockChronyd: gps-refclok: no such preset/);
+  });
+});

@@ -10,7 +10,7 @@ import { userInfo } from "node:os";
 import { dirname } from "node:path";
 import { ChronyConnection, ChronyConnectionError, ChronyError, ChronyPermissionError, ChronyTimeoutError, type ChronyBackend } from "@chrony/bindings";
 import { REPORT_NAMES, type ReportName } from "@chrony/fields";
-import { parseEndpoint } from "@chrony/protocol";
+import { Errno, parseEndpoint } from "@chrony/protocol";
 import { READERS } from "./reports.js";
 
 /** How a report fared. */
@@ -139,10 +139,10 @@ function classify(error: ChronyError, address: string, udp: boolean): Problem {
   if (error instanceof ChronyTimeoutError) {
     return { kind: "no-answer", message: error.message, fix: `chronyd did not answer at ${address}: is it running and allowed to answer this host (cmdallow/cmddeny in chrony.conf)? Is it overloaded or stopped?` };
   }
-  if (error instanceof ChronyConnectionError && error.errno === 111) {
+  if (error instanceof ChronyConnectionError && error.errno === Errno.ECONNREFUSED) {
     return { kind: "nothing-listens", message: error.message, fix: "Nothing listens on that port: chronyd's cmdport may be 0 or bound elsewhere (cmdport, bindcmdaddress)." };
   }
-  if (error instanceof ChronyConnectionError && error.errno === 2) {
+  if (error instanceof ChronyConnectionError && error.errno === Errno.ENOENT) {
     return { kind: "socket-missing", message: error.message, fix: "Is chronyd running? Check bindcmdaddress in chrony.conf." };
   }
   return { kind: "error", message: error.message, fix: "See the message; `chronyc -h <address> tracking` tells whether chronyc fares better." };

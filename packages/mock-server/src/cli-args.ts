@@ -5,8 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ChronyConfigError, fromStateJson, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
-import type { ServerFault } from "./faults.js";
+import { ChronyConfigError, fromStateJson, validateConfig, type ChronyStateConfig, type Fault } from "@chrony/mock-session";
 import type { MockChronydOptions } from "./server.js";
 
 /** What the command line asks for. */
@@ -114,14 +113,14 @@ export function oneLine(message: string): string {
 }
 
 /**
- * Reads a state file: a `ChronyStateConfig`, or `{ "state": ChronyStateConfig, "faults": ServerFault[] }`.
+ * Reads a state file: a `ChronyStateConfig`, or `{ "state": ChronyStateConfig, "faults": Fault[] }`.
  * The state comes back validated (mock-session's `validateConfig` snapshot);
  * the faults are validated when the server takes them.
  *
  * @throws `Error` with a one-line message when the file cannot be read or is
  * not JSON (malformed, truncated); `ChronyConfigError` for a bad state.
  */
-export function loadStateFile(path: string): { state: ChronyStateConfig; faults: readonly ServerFault[] } {
+export function loadStateFile(path: string): { state: ChronyStateConfig; faults: readonly Fault[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -144,7 +143,7 @@ export function loadStateFile(path: string): { state: ChronyStateConfig; faults:
     if (extra.length) throw new Error(oneLine(`${path}: unknown key ${JSON.stringify(extra[0])} next to "state" (allowed: state, faults)`));
     const faults = record.faults ?? [];
     if (!Array.isArray(faults)) throw new ChronyConfigError("faults", "an array of faults", faults);
-    return { state: validateConfig(fromStateJson(record.state ?? {})), faults: faults as ServerFault[] };
+    return { state: validateConfig(fromStateJson(record.state ?? {})), faults: faults as Fault[] };
   }
   // The JSON form of scenario files and captures: 64-bit values may be decimal strings.
   return { state: validateConfig(fromStateJson(record)), faults: [] };

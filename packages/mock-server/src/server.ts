@@ -5,8 +5,18 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIP } from "node:net";
-import { mergeConfig, stateAt, validateConfig, type ChronyStateConfig, type ConfigUpdate, type ServerState } from "@chrony/mock-session";
-import { ActiveFault, validateFault, type Fault, type FaultHandle } from "./faults.js";
+import {
+  ActiveFault,
+  mergeConfig,
+  stateAt,
+  validateConfig,
+  validateFault,
+  type ChronyStateConfig,
+  type ConfigUpdate,
+  type Fault,
+  type FaultHandle,
+  type ServerState,
+} from "@chrony/mock-session";
 import { loadStateFile, scenarioFile } from "./cli-args.js";
 import { handleRequest, type HandlerOptions } from "./handler.js";
 

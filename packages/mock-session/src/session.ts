@@ -16,6 +16,7 @@ import {
 } from "@chrony/fields";
 import {
   ClientSession,
+  Errno,
   SESSION_FUNCTIONS,
   argumentLength,
   encodeReply,
@@ -102,9 +103,6 @@ interface SessionEntry {
   /** The report the caller asked for last: faults and the log are scoped by it. */
   report: ReportName | null;
 }
-
-/** Numbers whose meaning chronyd's clients know: errno values libchrony leaves behind. */
-const ERRNO = { EBADF: 9, EINVAL: 22 } as const;
 
 let instances = 0;
 
@@ -308,7 +306,7 @@ export class MockChronySession {
       send: (datagram) => {
         const socket = this.sockets.get(fd);
         if (!socket?.open) {
-          this.errno = ERRNO.EBADF;
+          this.errno = Errno.EBADF;
           return false;
         }
         const reply = this.answer(datagram);
@@ -321,7 +319,7 @@ export class MockChronySession {
         const reply = socket?.open ? socket.inbox.shift() : undefined;
         // Real libchrony would block in recv() on an empty socket; the mock fails instead of hanging.
         if (!reply) {
-          this.errno = ERRNO.EBADF;
+          this.errno = Errno.EBADF;
           return -1;
         }
         const length = Math.min(reply.body.length, buffer.length);
@@ -406,7 +404,7 @@ export class MockChronySession {
 
   private openSocket(address: string | null): number {
     if (address !== null && address !== "" && parseEndpoint(address) === null) {
-      this.errno = ERRNO.EINVAL;
+      this.errno = Errno.EINVAL;
       return -1;
     }
     const fd = this.nextFd++;

@@ -17,6 +17,7 @@ import {
   type SessionOut,
 } from "@chrony/fields";
 import { randomFillSync } from "node:crypto";
+import { LIBCHRONY_SOCKET_PATH } from "../endpoint.js";
 import type { DatagramTransport } from "../transport.js";
 import { ClientSession, type DatagramSocket } from "./client.js";
 import {
@@ -99,7 +100,7 @@ export interface LibChronyOptions {
  */
 export function createLibChrony(transport: DatagramTransport, options: LibChronyOptions = {}): ChronyLib {
   const nextSequence = options.nextSequence ?? randomSequences();
-  const defaults = options.defaultAddresses ?? ["/var/run/chrony/chronyd.sock", "127.0.0.1:323", "[::1]:323"];
+  const defaults = options.defaultAddresses ?? [LIBCHRONY_SOCKET_PATH, "127.0.0.1:323", "[::1]:323"];
   let errno = 0;
 
   const socketOf = (fd: number): DatagramSocket => ({

@@ -79,11 +79,6 @@ export class UdpTransport implements DatagramTransport {
     entry.socket.close();
   }
 
-  /** Sockets open now (for leak checks). */
-  get openSockets(): number {
-    return this.sockets.size;
-  }
-
   private transmit(entry: UdpSocket, datagram: Buffer): void {
     entry.socket.send(datagram, (error) => {
       if (error) entry.inbox.fail(errnoOf(error));

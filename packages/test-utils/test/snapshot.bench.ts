@@ -1,5 +1,5 @@
 /**
- * Issue #4's benchmark: a full snapshot — tracking, four sources with their
+ * A full snapshot — tracking, four sources with their
  * sourcestats, rtcdata — through `ChronyConnection` over the mock session.
  * pychrony's mock takes about 0.7 ms for this on our machines; the goal is
  * at least fifty times faster (≤ 14 µs per snapshot).

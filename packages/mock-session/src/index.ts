@@ -41,6 +41,6 @@ export { normalizeState, sourceStateOf, type ServerState } from "./state/normali
 /** chronyd's reference ID of an address or reference-clock name (from `@chrony/protocol`). */
 export { referenceIdOf } from "@chrony/protocol";
 export { mergeConfig } from "./state/merge.js";
-export { configAt, stateAt, MAX_CLOCK_ERROR_PPM, MAX_ELAPSED } from "./state/simulate.js";
+export { configAt, stateAt, MAX_CLOCK_ERROR_PPM, MAX_SLEW_RATE, MAX_ELAPSED } from "./state/simulate.js";
 export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "./state/json.js";
 export { resolveRequest, type Answer } from "./chronyd/server.js";

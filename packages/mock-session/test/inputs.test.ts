@@ -200,13 +200,14 @@ describe("values the wire cannot carry (were: wrapped or saturated silently)", (
   it("bounds every flags and float rule of the table by its wire type", () => {
     let checked = 0;
     for (const [path, spec, wrap] of rules(STATE_SPEC, "", (value) => value)) {
+      // A timeline's times are simulated seconds, not wire values, and its sources' rules are the sources' (checked here under sources).
+      if (path.startsWith("timeline")) continue;
       if (spec.kind === "bits") {
         const mask = spec.set.table.reduce((bits, c) => bits | c.value, 0);
         expect(accepts(wrap(mask)), `${path} = mask`).toBe(true);
         for (const wrapped of [mask + 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 3, 2 ** 53, -1]) expect(accepts(wrap(wrapped)), `${path} = ${wrapped}`).toBe(false);
         checked++;
-      } else if (spec.kind === "number" && !path.startsWith("timeline")) {
-        // (A timeline's times are simulated seconds, not wire values: see the timeline tests.)
+      } else if (spec.kind === "number") {
         expect(spec.max, path).toBe(FLOAT_MAX);
         expect(accepts(wrap(FLOAT_MAX)), `${path} = FLOAT_MAX`).toBe(true);
         expect(accepts(wrap(spec.nonNegative ? -Number.MIN_VALUE : -FLOAT_MAX)), `${path} at its low end`).toBe(!spec.nonNegative);

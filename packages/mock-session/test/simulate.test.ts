@@ -251,7 +251,11 @@ describe("the timeline key", () => {
 
   it("is validated with the path of the bad value", () => {
     expect(() => validateConfig(bad([{ at: -1, source: 0, answers: false }]))).toThrow(/^timeline\[0\]\.at: /);
-    expect(() => validateConfig(bad([{ at: 1, source: 0 }]))).toThrow(/^timeline\[0\]\.answers: expected a value/);
+    expect(() => validateConfig(bad([{ at: 1, source: 0 }]))).toThrow(
+      'timeline[0]: expected the keys of one of { at, source, answers }, { at, source, set }, { at, add }, { at, source, remove }, { at, leap }, { at, step }, { at, restart }, got the keys source',
+    );
+    expect(() => validateConfig(bad([{ at: 1, source: 0, answers: true, restart: true }]))).toThrow(/^timeline\[0\]: expected the keys of one of .*, got the keys source, answers, restart$/);
+    expect(() => validateConfig(bad([{ source: 0, answers: true }]))).toThrow(/^timeline\[0\]\.at: expected a value/);
     expect(() => validateConfig(bad([{ at: 1, source: 1.5, answers: true }]))).toThrow(/^timeline\[0\]\.source: expected a source's index/);
     expect(() => validateConfig(bad([{ at: 1, source: "not an address", answers: true }]))).toThrow(/^timeline\[0\]\.source/);
     expect(() => validateConfig(bad([{ at: 1, source: 0, answers: true, what: 1 }]))).toThrow(/^timeline\[0\]: unknown key "what"/);
@@ -260,7 +264,9 @@ describe("the timeline key", () => {
 
   it("names a configured source, by index or address (checked at construction)", () => {
     expect(() => new MockChronySession(bad([{ at: 1, source: 1, answers: true }]) as ChronyStateConfig)).toThrow(ChronyConfigError);
-    expect(() => new MockChronySession(bad([{ at: 1, source: 1, answers: true }]) as ChronyStateConfig)).toThrow(/^timeline\[0\]\.source: expected the index \(0 to 0\) or address of a configured source/);
+    expect(() => new MockChronySession(bad([{ at: 1, source: 1, answers: true }]) as ChronyStateConfig)).toThrow(
+      'timeline[0].source: expected a source present at that time: the index of a configured source (0) or one of the addresses "192.0.2.1", got 1',
+    );
     expect(() => new MockChronySession(bad([{ at: 1, source: "192.0.2.9", answers: true }]) as ChronyStateConfig)).toThrow(/^timeline\[0\]\.source/);
     const events: TimelineEventConfig[] = [{ at: 1, source: "192.0.2.1", answers: false }];
     expect(new MockChronySession({ sources: [{ address: "192.0.2.1" }], timeline: events }).currentConfig.timeline).toEqual(events);

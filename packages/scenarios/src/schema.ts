@@ -149,7 +149,15 @@ function valueSchema(spec: ValueSpec, defs: Record<string, JsonSchema>, descript
     case "array":
       return { ...doc, type: "array", maxItems: spec.maxItems, items: valueSchema(spec.items, defs) };
     case "object": {
-      if (!defs[spec.name]) defs[spec.name] = { ...objectSchema(spec.shape, defs), ...(spec.required?.length ? { required: [...spec.required] } : {}) };
+      if (!defs[spec.name]) {
+        const required = spec.required ?? [];
+        defs[spec.name] = {
+          ...objectSchema(spec.shape, defs),
+          ...(required.length ? { required: [...required] } : {}),
+          // Exactly one variant's keys besides the required ones (a timeline event's action).
+          ...(spec.variants ? { oneOf: spec.variants.map((variant) => ({ properties: Object.fromEntries(variant.map((key) => [key, true])), required: [...variant], propertyNames: { enum: [...required, ...variant] } })) } : {}),
+        };
+      }
       const ref = { $ref: `#/$defs/${spec.name}` };
       return spec.nullable ? { ...doc, anyOf: [ref, { type: "null" }] } : { ...doc, ...ref };
     }

@@ -379,7 +379,12 @@ function arbitraryOf(spec: ValueSpec): fc.Arbitrary<unknown> {
         fc.tuple(fc.integer({ min: 3, max: 4 }), fc.integer({ min: 0, max: 99 })).map(([major, minor]) => `${major}.${minor}`),
       );
     case "object": {
-      const record = fc.record(Object.fromEntries(Object.entries(spec.shape).map(([key, field]) => [key, arbitraryOf(field.spec)])), { requiredKeys: [...(spec.required ?? [])] });
+      const recordOf = (keys: readonly string[], required: readonly string[]) =>
+        fc.record(Object.fromEntries(keys.map((key) => [key, arbitraryOf(spec.shape[key]!.spec)])), { requiredKeys: [...required] });
+      // With variants (a timeline event): the required keys and exactly one variant's.
+      const record = spec.variants
+        ? fc.oneof(...spec.variants.map((variant) => recordOf([...(spec.required ?? []), ...variant], [...(spec.required ?? []), ...variant])))
+        : recordOf(Object.keys(spec.shape), spec.required ?? []);
       return spec.nullable ? fc.oneof(fc.constant(null), record) : record;
     }
     case "array":
@@ -399,10 +404,10 @@ const REFCLOCK_NAME = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map
  * asked for by address).
  */
 function consistent(generated: ChronyStateConfig): ChronyStateConfig {
-  // The timeline moves the state over simulated time; at time 0 (what is read back here) it changes nothing, so only events naming a source by index are kept.
+  // The timeline moves the state over simulated time; at time 0 (what is read back here) it changes nothing, so only answers events naming a source by index are kept.
   const { timeline, ...config } = generated;
   const count = config.sources?.length ?? 0;
-  const events = timeline?.filter((event) => typeof event.source === "number" && event.source < count);
+  const events = timeline?.filter((event) => "answers" in event && typeof event.source === "number" && event.source < count);
   if (events?.length) (config as { timeline?: typeof events }).timeline = events;
   if (config.sources === undefined) return config;
   const used = new Set<string>();

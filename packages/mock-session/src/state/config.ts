@@ -272,18 +272,52 @@ export interface ServerStatsConfig {
   readonly servedHardwareTxTimestamps?: number | bigint;
 }
 
-/**
- * An event of the simulated timeline: at `at` seconds after the start (see
- * `MockChronySession.advance()`), the source stops (`answers: false`) or
- * starts again (`answers: true`) answering its polls.
- */
-export interface TimelineEventConfig {
+/** Keys every timeline event has. */
+interface TimelineEventBase {
   /** Seconds since the start of the simulation, ≥ 0. */
   readonly at: number;
-  /** The source: its index in `sources`, or its `address` exactly as written there. */
-  readonly source: number | string;
-  /** Whether the source answers its polls from `at` on. */
-  readonly answers: boolean;
+}
+
+/**
+ * The source an event is about: its index in `sources`, or the `address` of a
+ * configured or added source, exactly as written there.
+ */
+export type SourceRef = number | string;
+
+/**
+ * An event of the simulated timeline, applied when `advance()` passes its
+ * `at` (seconds after the start). Each event does one thing, named by its key:
+ *
+ * - `{ at, source, answers }`: the source stops (`false`) or starts again (`true`) answering its polls;
+ * - `{ at, source, set }`: the source's config changes from now on (merged key by key, as `update()` does):
+ *   its measurements (`latestMeas`, `latestMeasErr`, `selectdata.lowLimit`…), stratum, selection options;
+ * - `{ at, add }`: a new source (as `chronyc add server` does), never heard from, polling from now on;
+ * - `{ at, source, remove: true }`: the source is removed (`chronyc delete`);
+ * - `{ at, leap }`: the NTP sources' leap indicator from now on: `LeapStatus.INSERT_SECOND` or `DELETE_SECOND` announces a
+ *   leap second (it ends once passed), `NORMAL` withdraws it, `NOT_SYNCHRONIZED` says the servers lost their own sync;
+ * - `{ at, step }`: the system clock jumps by `step` seconds (a resume from suspend), and chronyd slews it back;
+ * - `{ at, restart: true }`: chronyd restarts: every source and the reference start from nothing.
+ */
+export type TimelineEventConfig =
+  | (TimelineEventBase & { readonly source: SourceRef; readonly answers: boolean })
+  | (TimelineEventBase & { readonly source: SourceRef; readonly set: SourceConfig })
+  | (TimelineEventBase & { readonly add: SourceConfig })
+  | (TimelineEventBase & { readonly source: SourceRef; readonly remove: true })
+  | (TimelineEventBase & { readonly leap: LeapStatus })
+  | (TimelineEventBase & { readonly step: number })
+  | (TimelineEventBase & { readonly restart: true });
+
+/** Every key a timeline event may have (each event has `at` and one action, with `source` where the action is about one). */
+export interface TimelineEventKeys {
+  readonly at: number;
+  readonly source?: SourceRef;
+  readonly answers?: boolean;
+  readonly set?: SourceConfig;
+  readonly add?: SourceConfig;
+  readonly remove?: true;
+  readonly leap?: LeapStatus;
+  readonly step?: number;
+  readonly restart?: true;
 }
 
 /** The whole simulated server. */

@@ -31,7 +31,7 @@ import type {
 } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
 import { validateConfig } from "./schema.js";
-import { resolveTimeline } from "./timeline.js";
+import { resolveTimeline, type Plan } from "./timeline.js";
 import { referenceIdOf, type WireTime } from "@chrony/protocol";
 
 type Full<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
@@ -148,12 +148,19 @@ export function sourceStateOf(selectState: number): SourceState {
   }
 }
 
-function normalizeSource(config: SourceConfig, index: number, tracking: { leapStatus: LeapStatus; refTime: WireTime; version: Version }): Source {
+/** What a source's defaults depend on besides its own config. */
+export interface SourceContext {
+  readonly leapStatus: LeapStatus;
+  readonly refTime: WireTime;
+  readonly version: Version;
+}
+
+/** Resolves every default of one source; `path` (`sources[2]`) prefixes its errors. */
+export function normalizeSource(config: SourceConfig, path: string, tracking: SourceContext): Source {
   const address = config.address ?? DEFAULTS.source.address;
   const isIpAddress = isIP(address) !== 0;
   const mode = config.mode ?? (isIpAddress ? SourceMode.CLIENT : SourceMode.REFERENCE_CLOCK);
   const isReferenceClock = mode === SourceMode.REFERENCE_CLOCK;
-  const path = `sources[${index}]`;
   if (isReferenceClock === isIpAddress) {
     throw new ChronyConfigError(
       `${path}.address`,
@@ -320,9 +327,12 @@ export function normalizeState(input: ChronyStateConfig): ServerState {
   const leapStatus = trackingConfig.leapStatus ?? LeapStatus.NORMAL;
   const refTime = toTime(trackingConfig.refTime ?? DEFAULTS.refTime);
   const version = parseVersion(config.serverVersion ?? DEFAULTS.serverVersion);
-  const sources = (config.sources ?? []).map((source, i) => normalizeSource(source, i, { leapStatus, refTime, version }));
-  // Cross-field: every event names a configured source.
-  resolveTimeline(config.timeline, sources.map((s) => s.address));
+  const context: SourceContext = { leapStatus, refTime, version };
+  const sources = (config.sources ?? []).map((source, i) => normalizeSource(source, `sources[${i}]`, context));
+  // Cross-field: every event names a source present at its time, and every source the timeline adds or changes is one.
+  const plan = resolveTimeline(config.timeline, config.sources ?? [], sourceAddress);
+  for (const added of plan.sources.slice(sources.length)) normalizeSource(added.config, added.path, context);
+  checkSets(plan, context);
   const selected = sources.find((s) => s.state === SourceState.SELECTED);
   const tracking: Tracking = {
     referenceId: trackingConfig.referenceId ?? selected?.referenceId ?? 0x7f000001,
@@ -388,6 +398,32 @@ export function normalizeState(input: ChronyStateConfig): ServerState {
     activity,
     serverstats,
   };
+}
+
+/** The address a source config names (the default one when it names none). */
+export function sourceAddress(config: SourceConfig): string {
+  return config.address ?? DEFAULTS.source.address;
+}
+
+/** Every `set` of the timeline gives a source (merged in order into its config). */
+function checkSets(plan: Plan, context: SourceContext): void {
+  for (const source of plan.sources) {
+    let merged = source.config;
+    for (const { set, path } of source.sets) {
+      merged = mergeSource(merged, set);
+      normalizeSource(merged, path, context);
+    }
+  }
+}
+
+/** `change` over `base`, nested records merged key by key (as `update()` merges). */
+export function mergeSource(base: SourceConfig, change: SourceConfig): SourceConfig {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(change)) {
+    const current = merged[key];
+    merged[key] = typeof value === "object" && value !== null && typeof current === "object" && current !== null ? { ...current, ...value } : value;
+  }
+  return merged as SourceConfig;
 }
 
 const SERVER_STATS_KEYS = [

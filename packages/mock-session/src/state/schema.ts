@@ -147,6 +147,18 @@ function checkObject(shape: ObjectShape, value: unknown, path: string, required:
   }
 }
 
+/** The keys present besides the required ones must be exactly one variant's. */
+function checkVariant(variants: readonly (readonly string[])[], required: readonly string[], value: unknown, path: string): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  const keys = Object.keys(value).filter((key) => !required.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
+  const matches = variants.some((variant) => variant.length === keys.length && variant.every((key) => keys.includes(key)));
+  if (!matches) {
+    const allowed = variants.map((variant) => `{ ${[...required, ...variant].join(", ")} }`).join(", ");
+    const got = keys.length === 0 ? `none of them` : `the keys ${keys.join(", ")}`;
+    throw new ChronyConfigError(path, `the keys of one of ${allowed}`, value, { got });
+  }
+}
+
 /** Throws {@link ChronyConfigError} at the first value that breaks its rule. */
 function check(spec: ValueSpec, value: unknown, path: string): void {
   switch (spec.kind) {
@@ -216,6 +228,7 @@ function check(spec: ValueSpec, value: unknown, path: string): void {
     }
     case "object":
       if (value === null && spec.nullable) return;
+      if (spec.variants) checkVariant(spec.variants, spec.required ?? [], value, path);
       return checkObject(spec.shape, value, path, spec.required);
     case "array":
       if (!Array.isArray(value) || value.length > spec.maxItems) return fail(path, `an array of at most ${spec.maxItems} entries`, value);

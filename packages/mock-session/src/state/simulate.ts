@@ -5,56 +5,77 @@
  * `advance(a); advance(b)` is `advance(a + b)` whenever `a + b` is the same
  * number either way.
  *
- * What moves, after chronyd's sources.c, ntp_core.c and reference.c:
+ * Two passes, after chronyd's ntp_core.c, sources.c and reference.c:
  *
- * - every source polls every 2^poll s, the first poll `2^poll − lastSampleAgo
- *   mod 2^poll` s after the start (so a sample is 2^poll s apart);
- * - the reachability register shifts in a 1 when a poll is answered (at once)
- *   and a 0 at the next poll when it was not (`SRC_UpdateReachability()`
- *   from `transmit_timeout()`); `answers: true` also answers the request
- *   still pending, as a server resumed after SIGSTOP does;
- * - an NTP source polling below 1 s polls every 1 s while its register is 0
- *   (`MIN_NONLAN_POLL` in `adjust_poll()`), and at its poll again once it
- *   answers;
- * - `lastSampleAgo` counts whole seconds since the last answer;
- * - a source that had samples and whose register reaches 0 becomes
- *   unselectable (`?`, selectdata `S`, stale); it takes its state back when it
- *   answers again;
- * - tracking keeps its reference, stratum and leap status (chronyd does not
- *   reselect without a selectable source), and its root dispersion grows
- *   from the last answer of the selected source at `skew + |residual
- *   frequency| + maxclockerror` (1 ppm, chronyd's default) per second, as
- *   `get_root_dispersion()`; `refTime` is the time of that answer.
+ * 1. each source on its own (`moveSource`): its polls, reachability register,
+ *    last answer and message counters, epoch by epoch (an epoch starts when
+ *    the source is configured or added, and at each restart of chronyd);
+ * 2. selection over all of them (`select`), run whenever an input of
+ *    chronyd's selection changes: a source becomes reachable or unreachable,
+ *    gets its third sample, goes stale, is changed, added or removed, or
+ *    chronyd restarts. Between those moments the states hold, so a config's
+ *    own states are served until something moves them.
  */
-import { SelectState, SourceState } from "@chrony/fields";
+import { LeapStatus, SelectOption, SelectState, SourceState } from "@chrony/fields";
 import type { WireTime } from "@chrony/protocol";
-import type { ChronyStateConfig, ExactTimeConfig, SourceConfig } from "./config.js";
-import { normalizeState, type ServerState, type Source } from "./normalize.js";
-import { resolveTimeline, type ResolvedEvent } from "./timeline.js";
+import type { ChronyStateConfig, ExactTimeConfig, SourceConfig, TrackingConfig } from "./config.js";
+import { mergeSource, normalizeSource, normalizeState, sourceAddress, type ServerState, type Source, type SourceContext } from "./normalize.js";
+import { resolveTimeline, type Plan, type SourcePlan } from "./timeline.js";
 import { validateConfig } from "./schema.js";
 import { FLOAT_MAX } from "./spec.js";
 
 /** chronyd's default `maxclockerror`: 1 ppm. */
 export const MAX_CLOCK_ERROR_PPM = 1;
+/** chronyd's default `maxslewrate`: 83333.333 ppm, the fastest it slews the clock. */
+export const MAX_SLEW_RATE = 83333.333e-6;
 /** `MIN_NONLAN_POLL` (ntp_core.c): the shortest poll of an unreachable NTP source. */
 const MIN_NONLAN_POLL = 0;
+/** `MIN_SAMPLES_FOR_REGRESS` (sourcestats.c): a source needs this many samples to be selectable. */
+const MIN_SAMPLES = 3;
 const NEVER = 0xffffffff;
 const REACH_MASK = 0xff;
 /** The shortest poll simulated: chronyd's minimum `minpoll`, −6 (1/64 s). A shorter configured poll is reported as configured. */
 const MIN_SIMULATED_POLL = -6;
 /** The longest simulated time: lastSampleAgo's range (2^32 − 1 s, about 136 years). */
 export const MAX_ELAPSED = NEVER;
+/** chronyd's tracking when it has no reference (reference.c `REF_GetReferenceParams()`). */
+const UNSYNCHRONISED: TrackingConfig = {
+  referenceId: 0,
+  referenceIp: null,
+  stratum: 0,
+  leapStatus: LeapStatus.NOT_SYNCHRONIZED,
+  refTime: 0,
+  rootDelay: 1,
+  rootDispersion: 1,
+  residualFreq: 0,
+  skew: 0,
+};
 
-/** How one source moved. */
-interface SourceMotion {
+// ---------------------------------------------------------------------------
+// One source
+// ---------------------------------------------------------------------------
+
+/** Where a source stands at a moment. */
+interface SourceStatus {
+  readonly at: number;
   readonly reachability: number;
-  readonly poll: number;
-  /** Time (seconds since the start; negative before it) of the last answer, `null` for never. */
+  /** Time of the last answer in this epoch (negative: before the start), `null` for none. */
   readonly lastAnswer: number | null;
+  /** Answers since the epoch began, counted up to {@link MIN_SAMPLES} in the recorded changes. */
+  readonly answers: number;
+  /** Whether the epoch began with nothing heard (added, restarted, or configured never heard from). */
+  readonly fresh: boolean;
+  readonly epochStart: number;
 }
 
-/** Where a source's events say whether it answers at time `t`. */
-function answersAt(events: readonly ResolvedEvent[], initial: boolean, t: number): boolean {
+/** How one source moved up to the end, and each moment its selection inputs changed. */
+interface SourceMotion {
+  readonly final: SourceStatus & { readonly poll: number; readonly polls: number; readonly totalAnswers: number; readonly nextPoll: number };
+  readonly changes: readonly SourceStatus[];
+}
+
+/** Whether a source answers at `t`, from its events (`initial` before the first). */
+function answersAt(events: SourcePlan["answers"], initial: boolean, t: number): boolean {
   let answers = initial;
   for (const event of events) {
     if (event.at > t) break;
@@ -63,31 +84,47 @@ function answersAt(events: readonly ResolvedEvent[], initial: boolean, t: number
   return answers;
 }
 
-/** The polls of one source up to `elapsed`, with the events that concern it. */
-function moveSource(source: Source, events: readonly ResolvedEvent[], elapsed: number): SourceMotion {
-  const initial = source.reachability !== 0;
+/** The polls of one source from `start` to `end`, from a reachability register and last answer. */
+function moveEpoch(
+  source: Source,
+  events: SourcePlan["answers"],
+  initiallyAnswers: boolean,
+  start: number,
+  end: number,
+  from: { reachability: number; lastAnswer: number | null; fresh: boolean },
+  record: (status: SourceStatus) => void,
+): SourceMotion["final"] {
   const basePoll = source.poll;
   const pollOf = (reach: number): number => (!source.isReferenceClock && reach === 0 && basePoll < MIN_NONLAN_POLL ? MIN_NONLAN_POLL : basePoll);
-  let reach = source.reachability;
-  let lastAnswer: number | null = source.lastSampleAgo === NEVER ? null : -source.lastSampleAgo;
-  // Whether the request sent at the last poll was answered (before the start: as the register says).
-  let pendingAnswered = initial;
   const intervalOf = (reach: number): number => 2 ** Math.max(pollOf(reach), MIN_SIMULATED_POLL);
+  let reach = from.reachability;
+  let lastAnswer = from.lastAnswer;
+  let answered = 0;
+  let polls = 0;
+  const status = (at: number): SourceStatus => ({ at, reachability: reach, lastAnswer, answers: answered, fresh: from.fresh, epochStart: start });
+  record(status(start));
+  const answer = (at: number): void => {
+    const wasReachable = reach !== 0;
+    reach = ((reach << 1) | 1) & REACH_MASK;
+    lastAnswer = at;
+    answered++;
+    if (!wasReachable || answered <= MIN_SAMPLES) record(status(at));
+  };
+  // Whether the request sent at the last poll was answered (at the start: as the register says).
+  let pendingAnswered = reach !== 0 || from.fresh;
   let interval = intervalOf(reach);
   // Poll times are segmentStart + n * interval with an integer n, so that no rounding accumulates.
-  let segmentStart = source.lastSampleAgo === NEVER ? 0 : -(source.lastSampleAgo % interval);
+  let segmentStart = lastAnswer === null || from.fresh ? start : start - ((start - lastAnswer) % interval);
   let n = 1;
-  // Answering events ("answers again") in time order, each consumed once.
-  const resumes = events.filter((e) => e.answers);
+  const resumes = events.filter((e) => e.answers && e.at > start);
   let nextResume = 0;
   for (;;) {
     const tick = segmentStart + n * interval;
     // A resume before the next poll answers the pending request.
-    while (nextResume < resumes.length && resumes[nextResume]!.at < tick && resumes[nextResume]!.at <= elapsed) {
+    while (nextResume < resumes.length && resumes[nextResume]!.at < tick && resumes[nextResume]!.at <= end) {
       const at = resumes[nextResume++]!.at;
-      if (!pendingAnswered && at > 0 && answersAt(events, initial, at)) {
-        reach = ((reach << 1) | 1) & REACH_MASK;
-        lastAnswer = at;
+      if (!pendingAnswered && answersAt(events, initiallyAnswers, at)) {
+        answer(at);
         pendingAnswered = true;
         // Back at its own poll: the next one an interval after the answer.
         interval = intervalOf(reach);
@@ -96,25 +133,30 @@ function moveSource(source: Source, events: readonly ResolvedEvent[], elapsed: n
       }
     }
     if (segmentStart + n * interval !== tick) continue;
-    if (tick > elapsed) break;
-    const answers = answersAt(events, initial, tick);
-    // Steady state until the next event or the end: skip the polls that change nothing but the time.
+    if (tick > end) break;
+    const answers = answersAt(events, initiallyAnswers, tick);
+    // Steady state until the next event or the end: skip the polls that change nothing but the time and the counters.
     const nextEvent = events.find((e) => e.at > tick)?.at ?? Infinity;
-    const until = Math.min(nextEvent, elapsed);
-    const steady = answers ? pendingAnswered && reach === REACH_MASK : !pendingAnswered && reach === 0;
+    const until = Math.min(nextEvent, end);
+    const steady = answers ? pendingAnswered && reach === REACH_MASK && answered > MIN_SAMPLES : !pendingAnswered && reach === 0;
     if (steady && until - tick >= 2 * interval) {
       const skip = Math.floor((until - tick) / interval) - 1;
       if (skip > 0) {
         n += skip;
-        if (answers) lastAnswer = segmentStart + (n - 1) * interval;
+        polls += skip;
+        if (answers) {
+          answered += skip;
+          lastAnswer = segmentStart + (n - 1) * interval;
+        }
         continue;
       }
     }
-    if (!pendingAnswered) reach = (reach << 1) & REACH_MASK;
-    if (answers) {
-      reach = ((reach << 1) | 1) & REACH_MASK;
-      lastAnswer = tick;
+    polls++;
+    if (!pendingAnswered) {
+      reach = (reach << 1) & REACH_MASK;
+      if (reach === 0 && !answers) record(status(tick));
     }
+    if (answers) answer(tick);
     pendingAnswered = answers;
     const next = intervalOf(reach);
     if (next !== interval) {
@@ -125,40 +167,297 @@ function moveSource(source: Source, events: readonly ResolvedEvent[], elapsed: n
       n++;
     }
   }
-  return { reachability: reach, poll: pollOf(reach), lastAnswer };
+  return { ...status(end), poll: pollOf(reach), polls, totalAnswers: answered, nextPoll: segmentStart + n * interval };
 }
+
+/** A source from its start to `end`, epoch by epoch. */
+function moveSource(plan: SourcePlan, source: Source, restarts: readonly number[], end: number): SourceMotion {
+  const changes: SourceStatus[] = [];
+  const record = (status: SourceStatus): void => void changes.push(status);
+  const last = Math.min(end, plan.removedAt);
+  const configured = plan.addedAt === 0 && plan.path.startsWith("sources");
+  // A configured source answers as its register says; an added one answers until told otherwise.
+  const initiallyAnswers = configured ? source.reachability !== 0 : true;
+  const starts = [plan.addedAt, ...restarts.filter((t) => t > plan.addedAt && t <= last)];
+  let final: SourceMotion["final"] | undefined;
+  starts.forEach((start, i) => {
+    const epochEnd = i + 1 < starts.length ? starts[i + 1]! : last;
+    const heardBefore = configured && i === 0 && source.lastSampleAgo !== NEVER;
+    const from = heardBefore
+      ? { reachability: source.reachability, lastAnswer: -source.lastSampleAgo, fresh: false }
+      : { reachability: 0, lastAnswer: null, fresh: true };
+    final = moveEpoch(source, plan.answers, initiallyAnswers, start, epochEnd, from, record);
+  });
+  return { final: final!, changes };
+}
+
+/** The status recorded last at or before `t`. */
+function statusAt(motion: SourceMotion, t: number): SourceStatus | null {
+  let found: SourceStatus | null = null;
+  for (const change of motion.changes) {
+    if (change.at > t) break;
+    found = change;
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------
+// Selection
+// ---------------------------------------------------------------------------
+
+/** A source's selection state: the sources report's and the selectdata report's. */
+interface Selection {
+  readonly state: SourceState;
+  readonly selectState: SelectState;
+}
+
+/** The outcome of selection over time. */
+interface SelectionHistory {
+  /** Each source's state at the end (`undefined`: the configured state holds). */
+  readonly states: readonly (Selection | undefined)[];
+  /** The source chronyd last took as its reference; `-1` for the configured tracking. */
+  readonly reference: number;
+  /** Whether chronyd is synchronised at the end. */
+  readonly synchronised: boolean;
+  /** Whether it lost its synchronisation on the way (a restart, or no majority) and has not got it back. */
+  readonly lostSync: boolean;
+  /** Whether a restart happened (the configured tracking values no longer hold). */
+  readonly restarted: boolean;
+}
+
+const NOT_SYNCHRONIZED_YET = (version: number): SelectState =>
+  // chronyd 4.3 and 4.4 checked synchronisation before samples (see normalize.ts).
+  version >= 4.03 && version < 4.06 ? SelectState.NOT_SYNCHRONIZED : SelectState.MISSING_SAMPLES;
+
+/** A source's config at `t`: as written, with the `set` events up to `t`. */
+function sourceConfigAt(plan: SourcePlan, t: number): SourceConfig {
+  let config = plan.config;
+  for (const { at, set } of plan.sets) {
+    if (at > t) break;
+    config = mergeSource(config, set);
+  }
+  return config;
+}
+
+/** The NTP sources' leap indicator at `t`: `null` when no `leap` event has said. */
+interface LeapState {
+  readonly leap: LeapStatus | null;
+}
+
+/**
+ * chronyd's selection (sources.c `SRC_SelectSource()`) at each moment an
+ * input changes, from the configured states at 0.
+ */
+function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMotion[], context: SourceContext, end: number, leapAt: (t: number) => LeapState, initial: { selected: number; synchronised: boolean }): SelectionHistory {
+  const moments = new Set<number>();
+  const add = (t: number): void => {
+    if (t > 0 && t <= end) moments.add(t);
+  };
+  plan.sources.forEach((source, i) => {
+    add(source.addedAt);
+    add(source.removedAt);
+    for (const { at } of source.sets) add(at);
+    for (const change of motions[i]!.changes) add(change.at);
+  });
+  for (const t of plan.restarts) add(t);
+  for (const { at } of plan.leaps) add(at);
+  const states: (Selection | undefined)[] = plan.sources.map(() => undefined);
+  let selected = initial.selected;
+  let reference = -1;
+  let synchronised = initial.synchronised;
+  let restarted = false;
+  let lostSync = false;
+  const queue = [...moments].sort((a, b) => a - b);
+  const stale = new Set<number>();
+  for (let q = 0; q < queue.length; q++) {
+    const t = queue[q]!;
+    if (plan.restarts.includes(t)) {
+      selected = -1;
+      synchronised = false;
+      lostSync = true;
+      restarted = true;
+    }
+    const sourcesLeap = leapAt(t).leap;
+    interface Candidate { readonly index: number; readonly low: number; readonly high: number; readonly stratum: number; readonly lastAnswer: number; readonly reachable: boolean; readonly span: number }
+    const candidates: Candidate[] = [];
+    plan.sources.forEach((source, i) => {
+      if (t < source.addedAt || t >= source.removedAt) {
+        states[i] = undefined;
+        return;
+      }
+      const status = statusAt(motions[i]!, t);
+      const config = normalizeSource(sourceConfigAt(source, t), source.path, context);
+      const configured = config.state;
+      if (config.selectdata.configuredOptions & SelectOption.NOSELECT) {
+        states[i] = { state: SourceState.NONSELECTABLE, selectState: SelectState.IGNORED };
+        return;
+      }
+      if ((configured === SourceState.NONSELECTABLE && !status?.fresh) || configured === SourceState.JITTERY) {
+        states[i] = { state: configured, selectState: config.selectdata.state };
+        return;
+      }
+      if (status === null) return;
+      if (status.fresh && status.answers === 0) {
+        states[i] = { state: SourceState.NONSELECTABLE, selectState: NOT_SYNCHRONIZED_YET(context.version) };
+        return;
+      }
+      if (!config.isReferenceClock && sourcesLeap === LeapStatus.NOT_SYNCHRONIZED) {
+        states[i] = { state: SourceState.NONSELECTABLE, selectState: SelectState.NOT_SYNCHRONIZED };
+        return;
+      }
+      if (status.fresh && status.answers < MIN_SAMPLES) {
+        states[i] = { state: SourceState.NONSELECTABLE, selectState: SelectState.MISSING_SAMPLES };
+        return;
+      }
+      const span = heard[i]!.sourcestats.span;
+      candidates.push({
+        index: i,
+        low: config.selectdata.lowLimit,
+        high: config.selectdata.highLimit,
+        stratum: config.stratum,
+        lastAnswer: status.lastAnswer ?? -Infinity,
+        reachable: status.reachability !== 0,
+        span: status.fresh ? Math.min(span, t - status.epochStart) : span,
+      });
+    });
+    // An unreachable source stays selectable while its last sample is no older than the oldest
+    // sample of the reachable ones (approximated by their span).
+    const oldestReachable = Math.max(0, ...candidates.filter((c) => c.reachable).map((c) => c.span));
+    const selectable = candidates.filter((c) => {
+      if (c.reachable) return true;
+      const staleAt = c.lastAnswer + oldestReachable;
+      if (t - c.lastAnswer > oldestReachable || !Number.isFinite(staleAt)) {
+        states[c.index] = { state: SourceState.NONSELECTABLE, selectState: SelectState.STALE };
+        return false;
+      }
+      // Look again once it would be stale.
+      const again = staleAt + 1e-9;
+      if (again <= end && !stale.has(again)) {
+        stale.add(again);
+        const at = queue.findIndex((m, k) => k > q && m > again);
+        queue.splice(at < 0 ? queue.length : at, 0, again);
+      }
+      return true;
+    });
+    if (selectable.length === 0) {
+      // "Can't synchronise: no selectable sources": the reference is kept.
+      selected = -1;
+      continue;
+    }
+    // The interval most sources agree on (Marzullo's algorithm, as chronyd's).
+    const endpoints = selectable.flatMap((c) => [{ at: c.low, low: true }, { at: c.high, low: false }]).sort((a, b) => a.at - b.at || (a.low ? -1 : 1));
+    let depth = 0;
+    let best = 0;
+    let bestLow = 0;
+    let bestHigh = 0;
+    for (const point of endpoints) {
+      if (point.low) {
+        depth++;
+        if (depth > best) {
+          best = depth;
+          bestLow = point.at;
+        }
+      } else {
+        if (depth === best) bestHigh = point.at;
+        depth--;
+      }
+    }
+    if (best <= Math.floor(selectable.length / 2)) {
+      // "Can't synchronise: no majority": every candidate is a falseticker and chronyd is unsynchronised.
+      for (const c of selectable) states[c.index] = { state: SourceState.FALSETICKER, selectState: SelectState.FALSETICKER };
+      if (selected >= 0) {
+        synchronised = false;
+        lostSync = true;
+      }
+      selected = -1;
+      continue;
+    }
+    const truechimers = selectable.filter((c) => {
+      const agrees = c.low <= bestHigh && c.high >= bestLow;
+      if (!agrees) states[c.index] = { state: SourceState.FALSETICKER, selectState: SelectState.FALSETICKER };
+      return agrees;
+    });
+    const kept = truechimers.find((c) => c.index === selected);
+    const chosen =
+      kept ??
+      [...truechimers].sort((a, b) => a.stratum - b.stratum || (a.high - a.low) - (b.high - b.low) || a.index - b.index)[0]!;
+    for (const c of truechimers) {
+      const configured = normalizeSource(sourceConfigAt(plan.sources[c.index]!, t), plan.sources[c.index]!.path, context);
+      states[c.index] =
+        c === chosen
+          ? { state: SourceState.SELECTED, selectState: SelectState.BEST }
+          : configured.state === SourceState.UNSELECTED || configured.state === SourceState.SELECTABLE
+            ? { state: configured.state, selectState: configured.selectdata.state }
+            : { state: SourceState.UNSELECTED, selectState: SelectState.COMBINED };
+    }
+    if (chosen.index !== initial.selected || restarted || reference >= 0) reference = chosen.index;
+    selected = chosen.index;
+    synchronised = true;
+    lostSync = false;
+  }
+  return { states, reference, synchronised, lostSync, restarted };
+}
+
+// ---------------------------------------------------------------------------
+// The state at a time
+// ---------------------------------------------------------------------------
 
 function exactTime(time: WireTime): ExactTimeConfig {
   return { sec: time.seconds, nsec: time.nanoseconds };
 }
 
-/** `time` plus `seconds` (≥ 0), to the nanosecond. */
+/** `time` plus `seconds`, to the nanosecond (never before the epoch). */
 function later(time: WireTime, seconds: number): ExactTimeConfig {
-  const total = time.seconds * 1_000_000_000n + BigInt(time.nanoseconds) + BigInt(Math.round(seconds * 1e9));
+  let total = time.seconds * 1_000_000_000n + BigInt(time.nanoseconds) + BigInt(Math.round(seconds * 1e9));
+  if (total < 0n) total = 0n;
   return { sec: total / 1_000_000_000n, nsec: Number(total % 1_000_000_000n) };
 }
 
-/** A normalized source as a config that normalizes back to it, with its motion applied. */
-function sourceConfig(source: Source, motion: SourceMotion, elapsed: number): SourceConfig {
+/** Whether a UTC day may end with a leap second: 30 June and 31 December (reference.c `is_leap_second_day()`). */
+function isLeapSecondDay(seconds: number): boolean {
+  const day = new Date(Math.floor(seconds) * 1000);
+  return (day.getUTCMonth() === 5 && day.getUTCDate() === 30) || (day.getUTCMonth() === 11 && day.getUTCDate() === 31);
+}
+
+/** The first midnight (UTC) ending a leap-second day at or after `seconds`. */
+function nextLeapMidnight(seconds: number): number {
+  let midnight = Math.floor(seconds / 86_400) * 86_400 + 86_400;
+  // At most a year and a half ahead: a leap-second day comes every six months.
+  while (!isLeapSecondDay(midnight - 1)) midnight += 86_400;
+  return midnight;
+}
+
+/** The clock error of the `step` events at `t`, and what chronyd has measured of it. */
+function clockAt(plan: Plan, t: number, noticedAt: (at: number) => number): { error: number; measured: number } {
+  let error = 0;
+  let measured = 0;
+  for (const { at, step } of plan.steps) {
+    if (at > t) break;
+    const noticed = noticedAt(at);
+    if (t < noticed) {
+      error += step;
+      continue;
+    }
+    const left = Math.sign(step) * Math.max(0, Math.abs(step) - MAX_SLEW_RATE * (t - noticed));
+    error += left;
+    measured += left;
+  }
+  return { error, measured };
+}
+
+/** A normalized source as a config that normalizes back to it: every value explicit, so that no default re-derives. */
+function explicit(source: Source): SourceConfig {
   const { isReferenceClock, ntpdata, authdata, ...rest } = source;
-  const lost = motion.reachability === 0 && source.reachability !== 0;
-  const agoSeconds = motion.lastAnswer === null ? NEVER : Math.min(Math.floor(elapsed - motion.lastAnswer), NEVER - 1);
   return {
     ...rest,
-    poll: motion.poll,
-    reachability: motion.reachability,
-    lastSampleAgo: agoSeconds,
-    // Stale: chronyd does not select a source without reach whose samples are older than the reachable ones'.
-    state: lost ? SourceState.NONSELECTABLE : source.state,
-    selectdata: { ...source.selectdata, state: lost ? SelectState.STALE : source.selectdata.state },
     // A reference clock takes no ntpdata or authdata (its defaults are what it had).
     ...(isReferenceClock || ntpdata === null ? {} : { ntpdata: { ...ntpdata, refTime: exactTime(ntpdata.refTime) }, authdata }),
   };
 }
 
 /**
- * The config of the state `elapsed` seconds after the start: every value
- * explicit (so no default re-derives from the moved values), no timeline.
+ * The config of the state `elapsed` seconds after the start: every moved
+ * value explicit (so no default re-derives from them), no timeline.
  */
 export function configAt(input: ChronyStateConfig, elapsed: number): ChronyStateConfig {
   if (!(typeof elapsed === "number" && elapsed >= 0 && elapsed <= MAX_ELAPSED)) {
@@ -166,29 +465,153 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
   }
   const config = validateConfig(input);
   const base = normalizeState(config);
-  const events = resolveTimeline(config.timeline, base.sources.map((s) => s.address));
-  const motions = base.sources.map((source, i) => moveSource(source, events.filter((e) => e.source === i), elapsed));
-  const selected = base.sources.findIndex((s) => s.state === SourceState.SELECTED);
-  // The last update of the reference: the selected source's last answer since the start, else the start.
-  const lastAnswer = selected >= 0 ? motions[selected]!.lastAnswer : null;
+  const context: SourceContext = { leapStatus: base.tracking.leapStatus, refTime: base.tracking.refTime, version: base.version };
+  const plan = resolveTimeline(config.timeline, config.sources ?? [], sourceAddress);
+  // Each source as once heard from (for one configured never heard from: as it would be).
+  const heardAt = (i: number, t: number): Source => {
+    const source = plan.sources[i]!;
+    const merged = sourceConfigAt(source, t);
+    return i < base.sources.length && merged === source.config && base.sources[i]!.reachability !== 0
+      ? base.sources[i]!
+      : normalizeSource({ ...merged, reachability: merged.reachability || REACH_MASK, lastSampleAgo: merged.lastSampleAgo === NEVER || merged.reachability === 0 ? 0 : merged.lastSampleAgo }, source.path, context);
+  };
+  const atStart = plan.sources.map((source, i) => (i < base.sources.length ? base.sources[i]! : normalizeSource(source.config, source.path, context)));
+  const motions = plan.sources.map((source, i) => moveSource(source, atStart[i]!, plan.restarts, elapsed));
+
+  const startWall = Number(base.tracking.refTime.seconds) + base.tracking.refTime.nanoseconds / 1e9;
+  const leapAt = (t: number): LeapState => {
+    let leap: LeapStatus | null = null;
+    let ends = Infinity;
+    for (const event of plan.leaps) {
+      if (event.at > t) break;
+      leap = event.leap;
+      const announces = leap === LeapStatus.INSERT_SECOND || leap === LeapStatus.DELETE_SECOND;
+      ends = announces ? nextLeapMidnight(startWall + event.at) - startWall : Infinity;
+    }
+    // Once the leap second has passed, the servers announce nothing.
+    return { leap: t >= ends ? LeapStatus.NORMAL : leap };
+  };
+
+  const configuredSelected = base.sources.findIndex((s) => s.state === SourceState.SELECTED);
+  const history = select(plan, plan.sources.map((_, i) => heardAt(i, elapsed)), motions, context, elapsed, leapAt, {
+    selected: configuredSelected,
+    synchronised: base.tracking.leapStatus !== LeapStatus.NOT_SYNCHRONIZED,
+  });
+  const referenceIndex = history.reference >= 0 ? history.reference : configuredSelected;
+  const referenceMotion = referenceIndex >= 0 ? motions[referenceIndex]!.final : null;
+  // The last update of the reference: its last answer since the start, else the start.
+  const lastAnswer = referenceMotion?.lastAnswer ?? null;
   const lastUpdate = lastAnswer !== null && lastAnswer > 0 ? lastAnswer : 0;
-  const tracking = base.tracking;
+  // chronyd measures a step at the reference's next poll.
+  const noticedAt = (at: number): number =>
+    referenceIndex >= 0 ? moveSource(plan.sources[referenceIndex]!, atStart[referenceIndex]!, plan.restarts, at).final.nextPoll : at;
+  const clock = clockAt(plan, elapsed, noticedAt);
+  const leap = leapAt(elapsed).leap;
+
+  const tracking = { ...base.tracking, refTime: exactTime(base.tracking.refTime) };
   const rate = (tracking.skew + Math.abs(tracking.residualFreq) + MAX_CLOCK_ERROR_PPM) * 1e-6;
-  // The wire float saturates at FLOAT_MAX; so does the state.
-  const grown = selected >= 0 ? Math.min(tracking.rootDispersion + (elapsed - lastUpdate) * rate, FLOAT_MAX) : tracking.rootDispersion;
+  let trackingConfig: TrackingConfig;
+  if (history.lostSync) {
+    trackingConfig = {
+      ...tracking,
+      ...UNSYNCHRONISED,
+      offset: (history.restarted ? 0 : tracking.offset) - clock.measured,
+      ...(history.restarted ? { lastOffset: 0, rmsOffset: 0, updateInterval: 0 } : {}),
+    };
+  } else if (!history.synchronised || referenceIndex < 0) {
+    // Unsynchronised or without a selected source from the start: as configured.
+    trackingConfig = { ...tracking, offset: tracking.offset - clock.measured };
+  } else {
+    const reference = history.reference >= 0 ? heardAt(history.reference, elapsed) : null;
+    const announced = leap === LeapStatus.INSERT_SECOND || leap === LeapStatus.DELETE_SECOND;
+    trackingConfig = {
+      ...tracking,
+      ...(reference
+        ? { referenceId: reference.referenceId, referenceIp: reference.isReferenceClock ? null : reference.address, stratum: Math.min(reference.stratum + 1, 15) }
+        : {}),
+      // chronyd passes a leap second on only on the day it may happen.
+      leapStatus:
+        announced && isLeapSecondDay(startWall + elapsed)
+          ? leap
+          : leap !== null || tracking.leapStatus === LeapStatus.NOT_SYNCHRONIZED ? LeapStatus.NORMAL : tracking.leapStatus,
+      refTime: later(base.tracking.refTime, lastUpdate),
+      // The wire float saturates at FLOAT_MAX; so does the state.
+      rootDispersion: Math.min(tracking.rootDispersion + (elapsed - lastUpdate) * rate, FLOAT_MAX),
+      offset: tracking.offset - clock.measured,
+      lastOffset: tracking.lastOffset + clockAt(plan, lastUpdate, noticedAt).error,
+    };
+  }
+
+  const sources: SourceConfig[] = [];
+  plan.sources.forEach((source, i) => {
+    if (elapsed < source.addedAt || elapsed >= source.removedAt) return;
+    const motion = motions[i]!.final;
+    const selection = history.states[i];
+    const neverHeard = motion.lastAnswer === null;
+    if (neverHeard) {
+      const { address, mode, referenceId, selectdata, authdata } = sourceConfigAt(source, elapsed);
+      sources.push({
+        ...(address !== undefined ? { address } : {}),
+        ...(mode !== undefined ? { mode } : {}),
+        ...(referenceId !== undefined ? { referenceId } : {}),
+        poll: motion.poll,
+        reachability: 0,
+        lastSampleAgo: NEVER,
+        state: SourceState.NONSELECTABLE,
+        selectdata: { ...(selectdata?.configuredOptions !== undefined ? { configuredOptions: selectdata.configuredOptions } : {}), ...(selection ? { state: selection.selectState } : {}) },
+        ...(atStart[i]!.isReferenceClock ? {} : { authdata: authdata ?? {}, ntpdata: { transmittedMessages: motion.polls } }),
+      });
+      return;
+    }
+    const heard = heardAt(i, elapsed);
+    const ago = Math.min(Math.floor(elapsed - motion.lastAnswer!), NEVER - 1);
+    const counted = motion.fresh ? motion.totalAnswers : null;
+    // What its last sample measured of the clock's error.
+    const measuredError = clockAt(plan, motion.lastAnswer!, noticedAt).error;
+    const config = explicit(heard);
+    const ntpdata = config.ntpdata;
+    const sourceLeap = leap ?? undefined;
+    sources.push({
+      ...config,
+      poll: motion.poll,
+      reachability: motion.reachability,
+      lastSampleAgo: ago,
+      origLatestMeas: heard.origLatestMeas + measuredError,
+      latestMeas: heard.latestMeas + measuredError,
+      state: selection?.state ?? heard.state,
+      sourcestats: counted === null ? heard.sourcestats : { ...heard.sourcestats, samples: Math.min(counted, heard.sourcestats.samples), span: Math.min(heard.sourcestats.span, Math.max(0, Math.floor(motion.lastAnswer! - motion.epochStart))) },
+      selectdata: {
+        ...heard.selectdata,
+        state: selection?.selectState ?? heard.selectdata.state,
+        lastSampleAgo: ago,
+        ...(sourceLeap !== undefined && !heard.isReferenceClock ? { leapStatus: sourceLeap } : {}),
+      },
+      ...(ntpdata
+        ? {
+            ntpdata: {
+              ...ntpdata,
+              offset: heard.ntpdata!.offset + measuredError,
+              ...(sourceLeap !== undefined ? { leapStatus: sourceLeap } : {}),
+              transmittedMessages: (counted === null ? heard.ntpdata!.transmittedMessages : 0) + motion.polls,
+              receivedMessages: (counted === null ? heard.ntpdata!.receivedMessages : 0) + motion.totalAnswers,
+              receivedValidMessages: (counted === null ? heard.ntpdata!.receivedValidMessages : 0) + motion.totalAnswers,
+              receivedGoodMessages: (counted === null ? heard.ntpdata!.receivedGoodMessages : 0) + motion.totalAnswers,
+            },
+          }
+        : {}),
+    });
+  });
+
   const { rtc, smoothing } = base;
   return {
     ...(config.serverVersion !== undefined ? { serverVersion: config.serverVersion } : {}),
-    tracking: {
-      ...tracking,
-      refTime: later(tracking.refTime, lastUpdate),
-      rootDispersion: grown,
-    },
-    sources: base.sources.map((source, i) => sourceConfig(source, motions[i]!, elapsed)),
+    tracking: trackingConfig,
+    sources,
     rtc: rtc === null ? null : { ...rtc, refTime: exactTime(rtc.refTime) },
     smoothing,
-    activity: base.activity,
-    serverstats: base.serverstats,
+    // Counts of sources re-derive from the sources present, unless configured.
+    ...(config.activity !== undefined ? { activity: config.activity } : {}),
+    ...(history.restarted ? {} : { serverstats: base.serverstats }),
   };
 }
 

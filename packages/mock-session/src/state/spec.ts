@@ -33,7 +33,7 @@ import type {
   SmoothingConfig,
   SourceConfig,
   SourceStatsConfig,
-  TimelineEventConfig,
+  TimelineEventKeys,
   TrackingConfig,
 } from "./config.js";
 
@@ -75,8 +75,19 @@ export type ValueSpec =
   | { readonly kind: "time" }
   /** A chronyd version `"major.minor"` from "3.0" to "4.99". */
   | { readonly kind: "version" }
-  /** An object of the keys of `shape`; the keys named in `required` (default none) must be present. */
-  | { readonly kind: "object"; readonly name: string; readonly shape: ObjectShape; readonly nullable: boolean; readonly required?: readonly string[] }
+  /**
+   * An object of the keys of `shape`; the keys named in `required` (default
+   * none) must be present. With `variants`, the other keys present must be
+   * exactly one variant's (a tagged union without a tag: the keys tell).
+   */
+  | {
+      readonly kind: "object";
+      readonly name: string;
+      readonly shape: ObjectShape;
+      readonly nullable: boolean;
+      readonly required?: readonly string[];
+      readonly variants?: readonly (readonly string[])[];
+    }
   | { readonly kind: "array"; readonly items: ValueSpec; readonly maxItems: number };
 
 /** A field of an object: its rule and a one-line description. */
@@ -294,12 +305,21 @@ const SERVERSTATS: Shape<ServerStatsConfig> = {
 /** Most events a timeline may list. */
 export const MAX_TIMELINE_EVENTS = 1024;
 
-const TIMELINE_EVENT: Shape<TimelineEventConfig> = {
+const TIMELINE_EVENT: Shape<TimelineEventKeys> = {
   // Not a wire value: seconds of simulated time, up to what lastSampleAgo can count (2^32 − 1).
   at: f({ kind: "number", nonNegative: true, max: 0xffffffff }, "Simulated time of the event, seconds since the start (advance() moves the clock)."),
-  source: f({ kind: "sourceRef" }, "The source: its index in sources, or its address as written there."),
+  source: f({ kind: "sourceRef" }, "The source: its index in sources, or the address of a configured or added source as written there."),
   answers: f(BOOLEAN, "false: from now on the source answers no request; true: it answers again (a request still pending is answered now)."),
+  set: f(object("Source", SOURCE), "The source's config from now on, merged key by key (measurements, stratum, options; not its address, mode, poll, reachability or lastSampleAgo, which the simulation moves)."),
+  add: f(object("Source", SOURCE), "A source added now (chronyc add): never heard from, it polls from now on; its keys describe it once heard."),
+  remove: f(BOOLEAN, "true: the source is removed now (chronyc delete)."),
+  leap: f(enumOf(LEAP_STATUS, "LeapStatus"), "The NTP sources' leap indicator from now on: INSERT_SECOND or DELETE_SECOND announces a leap second (over once it has passed), NORMAL withdraws it, NOT_SYNCHRONIZED: the servers lost their own sync."),
+  step: f(FINITE, "The system clock jumps by this many seconds now (positive: ahead), as after a resume from suspend; chronyd measures it at the next update and slews it out."),
+  restart: f(BOOLEAN, "true: chronyd restarts now: no reference, every source unheard from, counters from zero."),
 };
+
+/** The actions of a timeline event: each event has `at` and exactly one of these key sets. */
+export const TIMELINE_EVENT_VARIANTS = [["source", "answers"], ["source", "set"], ["add"], ["source", "remove"], ["leap"], ["step"], ["restart"]] as const;
 
 const STATE: Shape<ChronyStateConfig> = {
   serverVersion: f({ kind: "version" }, "chronyd version \"major.minor\" (picks the response variants)."),
@@ -312,7 +332,7 @@ const STATE: Shape<ChronyStateConfig> = {
   timeline: f(
     {
       kind: "array",
-      items: { kind: "object", name: "TimelineEvent", shape: TIMELINE_EVENT, nullable: false, required: ["at", "source", "answers"] },
+      items: { kind: "object", name: "TimelineEvent", shape: TIMELINE_EVENT, nullable: false, required: ["at"], variants: TIMELINE_EVENT_VARIANTS },
       maxItems: MAX_TIMELINE_EVENTS,
     },
     "Events at simulated times (seconds since the start), applied as MockChronySession.advance() moves the clock. Structural: no report reads it back.",

@@ -22,6 +22,10 @@ const EXPECTED: Record<ScenarioName, { verdict: Verdict; because?: RegExp }> = {
   "no-majority": { verdict: "critical", because: /not synchronized.*0 selectable source\(s\)/ },
   "all-unreachable": { verdict: "critical", because: /none of the 3 source\(s\) is reachable/ },
   "upstream-lost": { verdict: "ok" },
+  "network-partition": { verdict: "ok" },
+  "falseticker-appears": { verdict: "ok" },
+  "leap-second": { verdict: "warn", because: /leap second pending: insert second/ },
+  "resume-from-suspend": { verdict: "ok" },
   "source-added": { verdict: "warn", because: /1 of 3 source\(s\) unreachable/ },
   jittery: { verdict: "warn", because: /2 source\(s\) too jittery/ },
   "local-reference": { verdict: "warn", because: /local clock only/ },
@@ -127,5 +131,71 @@ describe("upstream-lost over simulated time", () => {
     const later = await at(200_000);
     expect(later.reasons).toContain("root distance 0.205 s beyond 0.100 s");
     expect(later.values.leap).toBe("normal");
+  });
+});
+
+/** What the check says at each time: the verdict and its reasons, joined. */
+const along = (chrony: ReturnType<typeof useChronyMock>, at: number[]) =>
+  chrony.checkAlong(at, async () => {
+    const { verdict, reasons } = await checkHealth();
+    return `${verdict}${reasons.length ? `: ${reasons.join("; ")}` : ""}`;
+  });
+
+describe("network-partition over simulated time", () => {
+  const chrony = useChronyMock(setupChronyMock("network-partition"));
+
+  test("ok while the registers drain, critical once all three are unreachable, ok again on the first answer after the partition", async () => {
+    const steps = await along(chrony, [0, 543, 544, 1799, 1800]);
+    expect(steps.map((s) => s.result)).toEqual([
+      "ok",
+      "ok",
+      "critical: none of the 3 source(s) is reachable; 0 selectable source(s), need 1",
+      "critical: none of the 3 source(s) is reachable; 0 selectable source(s), need 1",
+      "ok",
+    ]);
+    // Synchronised all along: a check on leap status or on "synchronized" alone never fires.
+    expect((await checkHealth()).values).toMatchObject({ synchronized: true, leap: "normal", reachableSources: 3 });
+  });
+});
+
+describe("falseticker-appears over simulated time", () => {
+  const chrony = useChronyMock(setupChronyMock("falseticker-appears"));
+
+  test("warns from the moment the third server is voted out, and stays synchronised", async () => {
+    const steps = await along(chrony, [0, 599, 600, 3600]);
+    expect(steps.map((s) => s.result)).toEqual(["ok", "ok", "warn: 1 falseticker(s)", "warn: 1 falseticker(s)"]);
+    expect((await checkHealth()).values).toMatchObject({ synchronized: true, reference: "192.168.1.100", selectableSources: 2, falsetickers: 1 });
+  });
+});
+
+describe("leap-second over simulated time", () => {
+  const chrony = useChronyMock(setupChronyMock("leap-second"));
+
+  test("warns until the leap second has passed at midnight, then is ok", async () => {
+    const steps = await along(chrony, [0, 3599, 3600, 7200]);
+    expect(steps.map((s) => s.result)).toEqual([
+      "warn: leap second pending: insert second at the end of the day",
+      "warn: leap second pending: insert second at the end of the day",
+      "ok",
+      "ok",
+    ]);
+  });
+});
+
+describe("resume-from-suspend over simulated time", () => {
+  const chrony = useChronyMock(setupChronyMock("resume-from-suspend"));
+
+  test("critical from the poll that measures the 4 s error until the slew brings it under 1 s, then warn, then ok", async () => {
+    const steps = await along(chrony, [0, 159, 160, 200, 207, 209]);
+    expect(steps.map((s) => s.result)).toEqual([
+      "ok",
+      // The clock is 4 s off from 100 s on, but chronyd only knows at its next poll.
+      "ok",
+      "critical: offset 4.000 s beyond 1.000 s; root distance 4.000 s beyond 1.000 s",
+      "warn: offset 0.667 s beyond 50.000 ms; root distance 0.667 s beyond 0.100 s",
+      "warn: offset 83.335 ms beyond 50.000 ms",
+      "ok",
+    ]);
+    expect((await checkHealth()).values).toMatchObject({ synchronized: true, leap: "normal", selectableSources: 1 });
   });
 });

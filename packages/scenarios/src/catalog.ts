@@ -44,6 +44,22 @@ const LIST = [
     "SCENARIO_UPSTREAM_LOST",
     "The only server stops answering at 0 s (advance()): a health check sees leap normal and the reference kept throughout, reachability 0 and '?' from 544 s, root dispersion growing 1.022 µs/s.",
   ),
+  entry(
+    "network-partition",
+    "SCENARIO_NETWORK_PARTITION",
+    "Three LAN servers cut off at 0 s and back at 1800 s: reachability 0 and '?' from 544 s with the reference and leap normal kept; '*' again at 1800 s.",
+  ),
+  entry(
+    "falseticker-appears",
+    "SCENARIO_FALSETICKER_APPEARS",
+    "Three LAN servers agree until one goes 0.5 s off at 600 s: it is voted out as a falseticker ('x'), the reference is kept.",
+  ),
+  entry("leap-second", "SCENARIO_LEAP_SECOND", "An hour before the 2016-12-31 leap second: 'insert second' until it passes at 3600 s, normal after."),
+  entry(
+    "resume-from-suspend",
+    "SCENARIO_RESUME_FROM_SUSPEND",
+    "Resumes from suspend at 100 s with the clock 4 s behind: measured at 160 s, slewed out over 48 s; offset beyond 1 s until 196 s, leap normal.",
+  ),
   entry("source-added", "SCENARIO_SOURCE_ADDED", "Synchronized, with two sources just added: one with 2 samples ('M'), one with none."),
   entry("jittery", "SCENARIO_JITTERY", "Two of three servers jittery ('~') over a congested path."),
   entry("local-reference", "SCENARIO_LOCAL_REFERENCE", "`local stratum 3` with no sources: reference ID 0x7F7F0101, no address."),

@@ -73,12 +73,78 @@ export const SCENARIO_UPSTREAM_LOST: ChronyStateConfig = preset({
   timeline: [{ at: 0, source: "192.168.1.100", answers: false }],
 });
 
+const LEAP_INSERT_SOURCE = lanSource(LeapStatus.INSERT_SECOND);
+
+const LAN_PEERS = [
+  ntpSource({ ...LAN_SERVER, address: "192.168.1.100" }),
+  ntpSource({ ...LAN_SERVER, address: "192.168.1.101", select: SelectState.COMBINED, stratum: 2, offset: 0.000011, error: 0.00041, upstreamRefId: 0xc0a80164 }),
+  ntpSource({ ...LAN_SERVER, address: "192.168.1.102", select: SelectState.COMBINED, stratum: 2, offset: -0.000023, error: 0.00052, upstreamRefId: 0xc0a80164 }),
+];
+
+/**
+ * Three LAN servers cut off at 0 s (a network partition) and back at 1800 s:
+ * their reachability runs out together (0 and `?` from 544 s), tracking keeps
+ * its reference and leap status normal while root dispersion grows, and the
+ * first answer after the partition brings `*` back with reachability 1.
+ */
+export const SCENARIO_NETWORK_PARTITION: ChronyStateConfig = preset({
+  ...state({ tracking: lanTracking(LAN_PEERS[0]!), sources: LAN_PEERS, serverstats: serverstats({ receivedCommandRequests: 21 }) }),
+  timeline: LAN_PEERS.flatMap((source) => [
+    { at: 0, source: source.address!, answers: false },
+    { at: 1800, source: source.address!, answers: true },
+  ]),
+});
+
+const FALSETICKER_ERROR = 0.00061;
+/**
+ * Three LAN servers in agreement until 600 s, when the third one's time goes
+ * 0.5 s off (a broken upstream): chronyd votes it out as a falseticker (`x`)
+ * and keeps its reference; the other two still agree.
+ */
+export const SCENARIO_FALSETICKER_APPEARS: ChronyStateConfig = preset({
+  ...state({ tracking: lanTracking(LAN_PEERS[0]!), sources: LAN_PEERS, serverstats: serverstats({ receivedCommandRequests: 21 }) }),
+  timeline: [
+    {
+      at: 600,
+      source: "192.168.1.102",
+      set: {
+        origLatestMeas: 0.524, latestMeas: 0.5, latestMeasErr: FALSETICKER_ERROR,
+        sourcestats: { offset: 0.45 },
+        selectdata: { lowLimit: 0.5 - FALSETICKER_ERROR, highLimit: 0.5 + FALSETICKER_ERROR },
+        ntpdata: { offset: 0.524 },
+      },
+    },
+  ],
+});
+
+/** 2016-12-31T23:00:00.123456789Z: an hour before the last leap second so far. */
+const LEAP_EVE = { sec: 1483225200, nsec: 123456789 };
+/**
+ * {@link SCENARIO_LEAP_INSERT} an hour before midnight on 2016-12-31: leap
+ * status "insert second" until the leap second has passed at 3600 s, normal
+ * from then on (in tracking, selectdata and ntpdata).
+ */
+export const SCENARIO_LEAP_SECOND: ChronyStateConfig = preset({
+  ...state({ tracking: lanTracking(LEAP_INSERT_SOURCE, LeapStatus.INSERT_SECOND, LEAP_EVE), sources: [LEAP_INSERT_SOURCE] }),
+  timeline: [{ at: 0, leap: LeapStatus.INSERT_SECOND }],
+});
+
+/**
+ * {@link SCENARIO_NTP_SYNCED} on a laptop that resumes from suspend at 100 s
+ * with its clock 4 s behind: chronyd measures it at the server's next poll
+ * (160 s) and slews it out at 83333 ppm over 48 s; the offset is beyond 1 s
+ * until 196 s, while leap status stays normal and the source stays selected.
+ */
+export const SCENARIO_RESUME_FROM_SUSPEND: ChronyStateConfig = preset({
+  ...state({ tracking: lanTracking(SYNCED_SOURCE), sources: [SYNCED_SOURCE], serverstats: serverstats({ receivedCommandRequests: 21 }) }),
+  timeline: [{ at: 100, step: -4 }],
+});
+
 /** chronyd just started with no sources: reference ID 0, stratum 0, leap "not synchronised", root delay and dispersion 1 s. */
 export const SCENARIO_UNSYNC: ChronyStateConfig = preset(
   state({ tracking: unsynchronizedTracking(-12.345), sources: [], serverstats: serverstats({ receivedCommandRequests: 3 }) }),
 );
 
-const LEAP_INSERT_SOURCE = lanSource(LeapStatus.INSERT_SECOND);
 /** Synchronized on 2016-12-31 with a leap second to insert at midnight: leap status "insert second" in tracking, selectdata and ntpdata. */
 export const SCENARIO_LEAP_INSERT: ChronyStateConfig = preset(
   state({

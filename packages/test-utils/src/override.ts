@@ -12,6 +12,7 @@ import { MockChronySession, type ChronyStateConfig, type ConfigUpdate, type Faul
 import type { ScenarioName } from "@chrony/scenarios";
 import { resolveState, type MockChronyState } from "./config.js";
 import { ChronyMockLeakError } from "./connection.js";
+import { checkAlong, type TimelineStep } from "./timeline.js";
 import { trackLib, type OpenHandles, type TrackedLib } from "./tracked-lib.js";
 
 /**
@@ -136,6 +137,28 @@ export class ChronyMock {
     const provider: ChronyLibOverride = () => this.#scope().tracked.lib;
     slot[LIB_OVERRIDE_SYMBOL] = provider;
     this.#provider = provider;
+  }
+
+  /**
+   * Moves the current scope's simulated time on by `seconds`: the state's
+   * `timeline` applies and sources poll, as `MockChronySession.advance()`
+   * does. {@link resetHandlers} sets the time back to 0.
+   */
+  advance(seconds: number): void {
+    this.#scope().session.advance(seconds);
+  }
+
+  /**
+   * {@link checkAlong} on the current scope's session: runs `check` at each
+   * time of `at` (seconds since the start, ascending) and collects the results.
+   *
+   * @example
+   * ```ts
+   * const verdicts = await chrony.checkAlong([0, 544, 3600], async () => (await checkHealth()).verdict);
+   * ```
+   */
+  checkAlong<T>(at: readonly number[], check: (at: number) => Promise<T> | T): Promise<TimelineStep<T>[]> {
+    return checkAlong(this.#scope().session, at, check);
   }
 
   /**

@@ -28,3 +28,32 @@ describe("checkAlong", () => {
     }
   });
 });
+
+describe("ChronyMock.advance and ChronyMock.checkAlong", () => {
+  it("move the current scope's session; resetHandlers() sets the time back to 0", async () => {
+    const { setupChronyMock } = await import("../src/index.js");
+    const chrony = setupChronyMock("network-partition");
+    chrony.listen();
+    try {
+      chrony.advance(600);
+      expect(chrony.session.elapsed).toBe(600);
+      await chrony.run(async (session) => {
+        // A run has its own session and its own time.
+        expect(session.elapsed).toBe(0);
+        const steps = await chrony.checkAlong([544, 1800], async () => {
+          await using conn = await ChronyConnection.open();
+          return (await conn.getSources()).map((s) => s.reachability);
+        });
+        expect(steps).toEqual([
+          { at: 544, result: [0, 0, 0] },
+          { at: 1800, result: [1, 1, 1] },
+        ]);
+      });
+      expect(chrony.session.elapsed).toBe(600);
+      chrony.resetHandlers();
+      expect(chrony.session.elapsed).toBe(0);
+    } finally {
+      chrony.close();
+    }
+  });
+});

@@ -29,9 +29,13 @@ Serves chronyd's command protocol over UDP from a ChronyStateConfig (JSON).
   --allow-non-loopback      allow --host to be a non-loopback address
   --udp-restrictions        answer only chronyd's open (monitoring) commands, like chronyd over UDP
   --accept-control-commands acknowledge control commands (makestep, burst...) instead of 501
+  --real-time               let simulated time follow the real clock from the start (sources
+                            poll, reachability and the timeline move as time passes);
+                            without it the state never moves
   -h, --help                this text
 
-Prints "listening on HOST:PORT" once bound; stops on SIGINT/SIGTERM; reloads FILE on SIGHUP.`;
+Prints "listening on HOST:PORT" once bound; stops on SIGINT/SIGTERM; reloads FILE on SIGHUP
+(which also sets simulated time back to 0).`;
 
 /** Parses the CLI's arguments; throws `Error` with a message for the user on bad input. */
 export function parseArguments(argv: readonly string[]): CliArguments {
@@ -70,6 +74,9 @@ export function parseArguments(argv: readonly string[]): CliArguments {
         break;
       case "--accept-control-commands":
         options.acceptControlCommands = true;
+        break;
+      case "--real-time":
+        options.clock = "real";
         break;
       case "-h":
       case "--help":

@@ -7,6 +7,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIP } from "node:net";
 import {
   ActiveFault,
+  MAX_ELAPSED,
   mergeConfig,
   stateAt,
   validateConfig,
@@ -30,6 +31,15 @@ export interface MockChronydOptions extends HandlerOptions {
   readonly allowNonLoopback?: boolean;
   /** Reply faults in force from the start (`faults.*`; call faults are the in-process mock's and are rejected). */
   readonly faults?: readonly Fault[];
+  /**
+   * What moves simulated time. `"manual"` (default): only {@link MockChronyd.advance}.
+   * `"real"`: the wall clock too — each request is answered, and
+   * {@link MockChronyd.elapsed} read, at the real seconds since the start (or
+   * the last {@link MockChronyd.reset}), for clients that poll the server
+   * (chronyc, an exporter) and expect time to pass between polls. No timer
+   * runs; `advance()` still jumps ahead on top of the real time.
+   */
+  readonly clock?: "manual" | "real";
 }
 
 /** Counters of what the server did, for tests and benchmarks. */
@@ -58,14 +68,19 @@ export interface MockChronyd extends AsyncDisposable {
   update(change: ConfigUpdate): void;
   /** Replaces the served state and sets simulated time back to 0. Throws `ChronyConfigError` on an invalid config (and keeps the old state). */
   reset(config?: ChronyStateConfig): void;
-  /** Simulated seconds since the start (the sum of every {@link advance} since the start or {@link reset}). */
+  /**
+   * Simulated seconds since the start or {@link reset}: the sum of every
+   * {@link advance}, plus with `clock: "real"` the real seconds elapsed (at
+   * most 2^32 − 1 s in all, the simulation's range).
+   */
   readonly elapsed: number;
   /**
    * Moves simulated time on by `seconds`, exactly as `@chrony/mock-session`'s
    * `MockChronySession.advance()` does (the same code): sources poll, the
    * config's `timeline` applies, reachability, selection and root dispersion
-   * move as chronyd's. No real timer. Throws `RangeError` for a negative or
-   * non-finite time (and keeps the old state).
+   * move as chronyd's. No real timer; with `clock: "real"` the jump adds to
+   * the real time. Throws `RangeError` for a negative or non-finite time, or
+   * a sum of advances beyond 2^32 − 1 s (and keeps the old state).
    */
   advance(seconds: number): void;
   /**
@@ -112,10 +127,42 @@ export async function startMockChronyd(state: ChronyStateConfig | string = {}, o
   }
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port: expected an integer from 0 to 65535, got ${port}`);
+  // Only an absent clock is the default: null is as wrong as any other value.
+  const clock = options.clock === undefined ? "manual" : options.clock;
+  if (clock !== "manual" && clock !== "real") {
+    throw new TypeError(`clock: expected "manual" or "real", got ${typeof clock === "string" ? JSON.stringify(clock) : String(clock)}`);
+  }
 
   let { config, served } = prepare(state);
-  /** Simulated seconds since the start (advance()). */
-  let elapsed = 0;
+  /** The simulated time `served` was computed at. */
+  let servedAt = 0;
+  /** Seconds of advance() since the start or reset(). */
+  let advanced = 0;
+  /** performance.now() at the start or reset(): monotonic, so a wall-clock step (NTP, a VM resuming) cannot move simulated time back. */
+  let origin = performance.now();
+  /**
+   * Simulated seconds now, with `offset` seconds of advance(). Manual and
+   * real time are one computation (the real part is 0 in manual mode);
+   * clamped because real time alone can carry advances past the
+   * simulation's range.
+   */
+  const now = (offset = advanced): number => Math.min(offset + (clock === "real" ? (performance.now() - origin) / 1000 : 0), MAX_ELAPSED);
+  /** The state to answer a request from: in real mode, moved to the current time (in manual mode, time has not moved since `served`). */
+  const current = (): ServerState => {
+    const t = now();
+    if (t !== servedAt) {
+      // A throw here would escape the socket's listener and end the process. advance() has checked
+      // every time up to its own, but real seconds can carry it past a limit of the simulation's
+      // (its counters' range): the server then keeps the last state it computed.
+      try {
+        served = stateAt(config, t);
+        servedAt = t;
+      } catch {
+        // Keep serving `served`.
+      }
+    }
+    return served;
+  };
   let faults: ActiveFault[] = (options.faults ?? []).map((f, i) => new ActiveFault(validateFault(f, `faults[${i}]`, "mock-server")));
   const handlerOptions: HandlerOptions = {
     udpRestrictions: options.udpRestrictions ?? false,
@@ -138,7 +185,7 @@ export async function startMockChronyd(state: ChronyStateConfig | string = {}, o
 
   socket.on("message", (message: Buffer, remote: RemoteInfo) => {
     stats.received++;
-    const outcome = handleRequest(served, message, handlerOptions, faults);
+    const outcome = handleRequest(current(), message, handlerOptions, faults);
     if (outcome.kind === "drop") {
       stats.dropped++;
       return;
@@ -187,23 +234,31 @@ export async function startMockChronyd(state: ChronyStateConfig | string = {}, o
       return { ...stats };
     },
     get elapsed() {
-      return elapsed;
+      return now();
     },
     update(change) {
       // Nothing is assigned until the whole change is valid: a failed update keeps the old state.
-      ({ config, served } = prepare(mergeConfig(config, change), elapsed));
+      const t = now();
+      ({ config, served } = prepare(mergeConfig(config, change), t));
+      servedAt = t;
     },
     reset(next = {}) {
       ({ config, served } = prepare(next));
-      elapsed = 0;
+      servedAt = 0;
+      advanced = 0;
+      origin = performance.now();
     },
     advance(seconds) {
       if (typeof seconds !== "number" || !(seconds >= 0) || !Number.isFinite(seconds)) {
         throw new RangeError(`advance(seconds): expected a finite number of seconds ≥ 0, got ${String(seconds)}`);
       }
-      const next = elapsed + seconds;
-      served = stateAt(config, next);
-      elapsed = next;
+      const next = advanced + seconds;
+      if (next > MAX_ELAPSED) throw new RangeError(`advance(seconds): simulated time would pass ${MAX_ELAPSED} s, got ${next}`);
+      // Computed here rather than at the next request, so that a time the simulation refuses throws to the caller.
+      const t = now(next);
+      served = stateAt(config, t);
+      servedAt = t;
+      advanced = next;
     },
     inject(fault) {
       const active = new ActiveFault(validateFault(fault, "fault", "mock-server"));

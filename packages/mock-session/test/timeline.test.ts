@@ -44,7 +44,7 @@ describe("reselection", () => {
     expect(after.tracking.leapStatus).toBe(LeapStatus.NORMAL);
   });
 
-  it("takes the configured reference back only if the new one fails (chronyd keeps a good reference)", () => {
+  it("keeps the new reference when the old one is back, which waits 32 updates as distant (`D`) before it is combined", () => {
     const session = new MockChronySession({
       ...TWO,
       timeline: [
@@ -54,6 +54,12 @@ describe("reselection", () => {
     });
     session.advance(21);
     expect(session.state.sources[0]!.reachability).toBe(1);
+    expect(states(session)).toBe("192.0.2.1:D 192.0.2.2:*");
+    expect(session.state.sources[0]!.state).toBe(SourceState.SELECTABLE);
+    // 32 polls of the reference (1 s each) after it answered again at 20.5 s.
+    session.advance(31);
+    expect(states(session)).toBe("192.0.2.1:D 192.0.2.2:*");
+    session.advance(1);
     expect(states(session)).toBe("192.0.2.1:+ 192.0.2.2:*");
     expect(session.state.tracking.referenceIp).toBe("192.0.2.2");
   });
@@ -117,18 +123,22 @@ describe("adding and removing sources", () => {
     });
     session.advance(10);
     const added = session.state.sources[1]!;
+    // chronyd sends the first request 0.2 s after adding a source (INITIAL_DELAY), then polls at its poll.
     expect(added).toMatchObject({ address: "192.0.2.9", reachability: 0, lastSampleAgo: 0xffffffff, state: SourceState.NONSELECTABLE });
     expect(added.selectdata.state).toBe(SelectState.NOT_SYNCHRONIZED);
     expect(added.ntpdata!.transmittedMessages).toBe(0);
-    session.advance(1);
+    session.advance(0.5);
     expect(session.state.sources[1]).toMatchObject({ reachability: 1, lastSampleAgo: 0, stratum: 1 });
     expect(session.state.sources[1]!.selectdata.state).toBe(SelectState.MISSING_SAMPLES);
     expect(session.state.sources[1]!.sourcestats.samples).toBe(1);
     session.advance(2);
-    // Three samples: selectable, and a better stratum than the reference, but chronyd keeps a good reference.
+    // Three samples: selectable, and a better stratum than the reference, but chronyd keeps a good reference;
+    // a source that was not selectable is distant (`D`) for 32 updates of the reference.
     expect(session.state.sources[1]!.reachability).toBe(0o7);
-    expect(states(session)).toBe("192.0.2.1:* 192.0.2.9:+");
+    expect(states(session)).toBe("192.0.2.1:* 192.0.2.9:D");
     expect(session.state.sources[1]!.ntpdata!.transmittedMessages).toBe(3);
+    session.advance(32);
+    expect(states(session)).toBe("192.0.2.1:* 192.0.2.9:+");
     expect(session.state.activity.onlineSources).toBe(2);
   });
 
@@ -252,11 +262,13 @@ describe("a restart of chronyd", () => {
 
   it("selects the source again after three samples", () => {
     const session = new MockChronySession(RESTART);
-    // An unreachable source polling below 1 s first polls after 1 s, then every 1/16 s.
-    session.advance(11);
+    // The first request 0.2 s after the start (INITIAL_DELAY), then every 1/16 s.
+    session.advance(10.125);
+    expect(session.state.sources[0]!.selectdata.state).toBe(SelectState.MISSING_SAMPLES);
+    session.advance(0.125);
     expect(session.state.sources[0]!.reachability).toBe(1);
     expect(session.state.tracking.leapStatus).toBe(LeapStatus.NOT_SYNCHRONIZED);
-    session.advance(2 / 16);
+    session.advance(0.125);
     const back = session.state;
     expect(back.sources[0]!.reachability).toBe(0o7);
     expect(back.sources[0]!.state).toBe(SourceState.SELECTED);

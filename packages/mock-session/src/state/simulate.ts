@@ -30,6 +30,10 @@ export const MAX_CLOCK_ERROR_PPM = 1;
 export const MAX_SLEW_RATE = 83333.333e-6;
 /** `MIN_NONLAN_POLL` (ntp_core.c): the shortest poll of an unreachable NTP source. */
 const MIN_NONLAN_POLL = 0;
+/** `INITIAL_DELAY` (ntp_core.c): a source added or restarted sends its first request this long after. */
+const INITIAL_DELAY = 0.2;
+/** `DISTANT_PENALTY` (sources.c): updates of the reference a source that was not selectable waits before it is combined again. */
+const DISTANT_PENALTY = 32;
 /** `MIN_SAMPLES_FOR_REGRESS` (sourcestats.c): a source needs this many samples to be selectable. */
 const MIN_SAMPLES = 3;
 const NEVER = 0xffffffff;
@@ -91,7 +95,7 @@ function moveEpoch(
   initiallyAnswers: boolean,
   start: number,
   end: number,
-  from: { reachability: number; lastAnswer: number | null; fresh: boolean },
+  from: { reachability: number; lastAnswer: number | null; fresh: boolean; firstPoll?: number },
   record: (status: SourceStatus) => void,
 ): SourceMotion["final"] {
   const basePoll = source.poll;
@@ -113,8 +117,11 @@ function moveEpoch(
   // Whether the request sent at the last poll was answered (at the start: as the register says).
   let pendingAnswered = reach !== 0 || from.fresh;
   let interval = intervalOf(reach);
+  // The poll reported: the one of the interval in force (chronyd changes it when it schedules the next poll).
+  let poll = pollOf(reach);
   // Poll times are segmentStart + n * interval with an integer n, so that no rounding accumulates.
-  let segmentStart = lastAnswer === null || from.fresh ? start : start - ((start - lastAnswer) % interval);
+  let segmentStart =
+    from.firstPoll !== undefined ? start + from.firstPoll - interval : lastAnswer === null || from.fresh ? start : start - ((start - lastAnswer) % interval);
   let n = 1;
   const resumes = events.filter((e) => e.answers && e.at > start);
   let nextResume = 0;
@@ -128,6 +135,7 @@ function moveEpoch(
         pendingAnswered = true;
         // Back at its own poll: the next one an interval after the answer.
         interval = intervalOf(reach);
+        poll = pollOf(reach);
         segmentStart = at;
         n = 1;
       }
@@ -138,7 +146,8 @@ function moveEpoch(
     // Steady state until the next event or the end: skip the polls that change nothing but the time and the counters.
     const nextEvent = events.find((e) => e.at > tick)?.at ?? Infinity;
     const until = Math.min(nextEvent, end);
-    const steady = answers ? pendingAnswered && reach === REACH_MASK && answered > MIN_SAMPLES : !pendingAnswered && reach === 0;
+    const steady =
+      interval === intervalOf(reach) && (answers ? pendingAnswered && reach === REACH_MASK && answered > MIN_SAMPLES : !pendingAnswered && reach === 0);
     if (steady && until - tick >= 2 * interval) {
       const skip = Math.floor((until - tick) / interval) - 1;
       if (skip > 0) {
@@ -152,13 +161,18 @@ function moveEpoch(
       }
     }
     polls++;
+    const before = reach;
     if (!pendingAnswered) {
       reach = (reach << 1) & REACH_MASK;
       if (reach === 0 && !answers) record(status(tick));
     }
     if (answers) answer(tick);
     pendingAnswered = answers;
-    const next = intervalOf(reach);
+    // An answer brings the source's own poll back at once; a register just emptied slows the polls
+    // only from the next one (the timeout scheduling this poll saw the register before the shift).
+    const pollReach = answers ? reach : before;
+    poll = pollOf(pollReach);
+    const next = intervalOf(pollReach);
     if (next !== interval) {
       interval = next;
       segmentStart = tick;
@@ -167,7 +181,7 @@ function moveEpoch(
       n++;
     }
   }
-  return { ...status(end), poll: pollOf(reach), polls, totalAnswers: answered, nextPoll: segmentStart + n * interval };
+  return { ...status(end), poll, polls, totalAnswers: answered, nextPoll: segmentStart + n * interval };
 }
 
 /** A source from its start to `end`, epoch by epoch. */
@@ -185,7 +199,7 @@ function moveSource(plan: SourcePlan, source: Source, restarts: readonly number[
     const heardBefore = configured && i === 0 && source.lastSampleAgo !== NEVER;
     const from = heardBefore
       ? { reachability: source.reachability, lastAnswer: -source.lastSampleAgo, fresh: false }
-      : { reachability: 0, lastAnswer: null, fresh: true };
+      : { reachability: 0, lastAnswer: null, fresh: true, ...(configured && i === 0 ? {} : { firstPoll: INITIAL_DELAY }) };
     final = moveEpoch(source, plan.answers, initiallyAnswers, start, epochEnd, from, record);
   });
   return { final: final!, changes };
@@ -269,6 +283,15 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
   let lostSync = false;
   const queue = [...moments].sort((a, b) => a - b);
   const stale = new Set<number>();
+  const revisit = (at: number, q: number): void => {
+    if (at > end || stale.has(at)) return;
+    stale.add(at);
+    const k = queue.findIndex((m, j) => j > q && m > at);
+    queue.splice(k < 0 ? queue.length : k, 0, at);
+  };
+  // Sources that were not selectable since the reference was last chosen, and until when one that is again stays distant.
+  const wasOut = new Set<number>();
+  const distantUntil = new Map<number, number>();
   for (let q = 0; q < queue.length; q++) {
     const t = queue[q]!;
     if (plan.restarts.includes(t)) {
@@ -278,6 +301,10 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
       restarted = true;
     }
     const sourcesLeap = leapAt(t).leap;
+    // chronyd selects whenever a source has a new sample: after a restart, every source is `M` until one has.
+    const selectionRan =
+      !plan.restarts.some((r) => r <= t) ||
+      plan.sources.some((source, i) => t >= source.addedAt && t < source.removedAt && (statusAt(motions[i]!, t)?.reachability ?? 0) !== 0);
     interface Candidate { readonly index: number; readonly low: number; readonly high: number; readonly stratum: number; readonly lastAnswer: number; readonly reachable: boolean; readonly span: number }
     const candidates: Candidate[] = [];
     plan.sources.forEach((source, i) => {
@@ -298,7 +325,7 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
       }
       if (status === null) return;
       if (status.fresh && status.answers === 0) {
-        states[i] = { state: SourceState.NONSELECTABLE, selectState: NOT_SYNCHRONIZED_YET(context.version) };
+        states[i] = { state: SourceState.NONSELECTABLE, selectState: selectionRan ? NOT_SYNCHRONIZED_YET(context.version) : SelectState.MISSING_SAMPLES };
         return;
       }
       if (!config.isReferenceClock && sourcesLeap === LeapStatus.NOT_SYNCHRONIZED) {
@@ -331,17 +358,18 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
         return false;
       }
       // Look again once it would be stale.
-      const again = staleAt + 1e-9;
-      if (again <= end && !stale.has(again)) {
-        stale.add(again);
-        const at = queue.findIndex((m, k) => k > q && m > again);
-        queue.splice(at < 0 ? queue.length : at, 0, again);
-      }
+      revisit(staleAt + 1e-9, q);
       return true;
     });
+    // Every source not selectable now is penalised once it is again (`distant`).
+    const markOut = (ok: readonly { index: number }[]): void =>
+      plan.sources.forEach((_, i) => {
+        if (!ok.some((c) => c.index === i)) wasOut.add(i);
+      });
     if (selectable.length === 0) {
       // "Can't synchronise: no selectable sources": the reference is kept.
       selected = -1;
+      markOut([]);
       continue;
     }
     // The interval most sources agree on (Marzullo's algorithm, as chronyd's).
@@ -370,6 +398,7 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
         lostSync = true;
       }
       selected = -1;
+      markOut([]);
       continue;
     }
     const truechimers = selectable.filter((c) => {
@@ -380,16 +409,30 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
     const kept = truechimers.find((c) => c.index === selected);
     const chosen =
       kept ??
-      [...truechimers].sort((a, b) => a.stratum - b.stratum || (a.high - a.low) - (b.high - b.low) || a.index - b.index)[0]!;
+      // With no reference to keep, chronyd takes the first source with a new sample: the lowest stratum, then the first listed.
+      [...truechimers].sort((a, b) => a.stratum - b.stratum || a.index - b.index)[0]!;
+    if (!kept) {
+      // A new reference: every penalty is forgiven.
+      wasOut.clear();
+      distantUntil.clear();
+    }
+    const referenceInterval = 2 ** Math.max(heard[chosen.index]!.poll, MIN_SIMULATED_POLL);
     for (const c of truechimers) {
+      if (c !== chosen && wasOut.delete(c.index)) {
+        distantUntil.set(c.index, t + DISTANT_PENALTY * referenceInterval);
+        revisit(t + DISTANT_PENALTY * referenceInterval + 1e-9, q);
+      }
       const configured = normalizeSource(sourceConfigAt(plan.sources[c.index]!, t), plan.sources[c.index]!.path, context);
       states[c.index] =
         c === chosen
           ? { state: SourceState.SELECTED, selectState: SelectState.BEST }
-          : configured.state === SourceState.UNSELECTED || configured.state === SourceState.SELECTABLE
-            ? { state: configured.state, selectState: configured.selectdata.state }
-            : { state: SourceState.UNSELECTED, selectState: SelectState.COMBINED };
+          : (distantUntil.get(c.index) ?? -Infinity) >= t
+            ? { state: SourceState.SELECTABLE, selectState: SelectState.LARGE_DISTANCE }
+            : configured.state === SourceState.UNSELECTED || configured.state === SourceState.SELECTABLE
+              ? { state: configured.state, selectState: configured.selectdata.state }
+              : { state: SourceState.UNSELECTED, selectState: SelectState.COMBINED };
     }
+    markOut(truechimers);
     if (chosen.index !== initial.selected || restarted || reference >= 0) reference = chosen.index;
     selected = chosen.index;
     synchronised = true;

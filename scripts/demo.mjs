@@ -51,20 +51,30 @@ for (const r of table) console.log(line(r));
 const count = (v) => rows.filter((r) => r.report.verdict === v).length;
 console.log(`\n${count("ok")} ok, ${count("warn")} warn, ${count("critical")} critical`);
 
-// A scenario that moves: the only upstream stops answering at 0 s. chronyd keeps its
-// reference and a normal leap status; the check notices through reachability first,
-// root distance much later.
+// Scenarios that move: what the check says at points of simulated time. chronyd keeps
+// its reference and a normal leap status when its upstreams go quiet; the check
+// notices through reachability first, root distance much later.
 const { checkAlong } = await import("@chrony/test-utils");
+const MOVING = [
+  ["upstream-lost", [0, 300, 543, 544, 3600, 200_000]],
+  ["network-partition", [0, 544, 1799, 1800]],
+  ["falseticker-appears", [599, 600]],
+  ["leap-second", [3599, 3600]],
+  ["resume-from-suspend", [159, 160, 200, 209]],
+];
 chrony.listen();
-let steps;
+const moving = [];
 try {
-  steps = await chrony.run("upstream-lost", (session) => checkAlong(session, [0, 300, 543, 544, 3600, 200_000], () => checkHealth()));
+  for (const [name, times] of MOVING) moving.push([name, await chrony.run(name, (session) => checkAlong(session, times, () => checkHealth()))]);
 } finally {
   chrony.close();
 }
 const when = (s) => (s < 3600 ? `${s} s` : `${(s / 3600).toFixed(1)} h`);
-console.log(`\nupstream-lost over simulated time (MockChronySession.advance, checkAlong of @chrony/test-utils):\n`);
-for (const { at, result } of steps) {
-  const v = result.values;
-  console.log(`  ${when(at).padStart(7)}  ${mark[result.verdict].padEnd(10)}  leap ${String(v.leap).padEnd(6)}  root distance ${seconds(v.rootDistance).padEnd(10)}  ${result.reasons.join("; ") || "all checks passed"}`);
+console.log(`\nScenarios that move, over simulated time (MockChronySession.advance, checkAlong of @chrony/test-utils):`);
+for (const [name, steps] of moving) {
+  console.log(`\n${name}: ${SCENARIOS[name].description}`);
+  for (const { at, result } of steps) {
+    const v = result.values;
+    console.log(`  ${when(at).padStart(7)}  ${mark[result.verdict].padEnd(10)}  leap ${String(v.leap).padEnd(13)}  root distance ${seconds(v.rootDistance).padEnd(10)}  ${result.reasons.join("; ") || "all checks passed"}`);
+  }
 }

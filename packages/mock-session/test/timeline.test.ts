@@ -319,3 +319,11 @@ describe("every event kind", () => {
     );
   });
 });
+
+describe("the end of simulated time", () => {
+  it("wraps ntpdata's 32-bit counters as chronyd's do", () => {
+    const session = new MockChronySession({ sources: [{ address: "192.0.2.1", poll: 0, lastSampleAgo: 0, ntpdata: { transmittedMessages: 100 } }] });
+    session.advance(2 ** 32 - 2);
+    expect(session.state.sources[0]!.ntpdata!.transmittedMessages).toBe((100 + 2 ** 32 - 2) % 2 ** 32);
+  });
+});

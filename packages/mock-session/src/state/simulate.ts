@@ -445,6 +445,8 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
 // The state at a time
 // ---------------------------------------------------------------------------
 
+const wrap32 = (count: number): number => count % 2 ** 32;
+
 function exactTime(time: WireTime): ExactTimeConfig {
   return { sec: time.seconds, nsec: time.nanoseconds };
 }
@@ -602,7 +604,7 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
         lastSampleAgo: NEVER,
         state: SourceState.NONSELECTABLE,
         selectdata: { ...(selectdata?.configuredOptions !== undefined ? { configuredOptions: selectdata.configuredOptions } : {}), ...(selection ? { state: selection.selectState } : {}) },
-        ...(atStart[i]!.isReferenceClock ? {} : { authdata: authdata ?? {}, ntpdata: { transmittedMessages: motion.polls } }),
+        ...(atStart[i]!.isReferenceClock ? {} : { authdata: authdata ?? {}, ntpdata: { transmittedMessages: wrap32(motion.polls) } }),
       });
       return;
     }
@@ -635,10 +637,11 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
               ...ntpdata,
               offset: heard.ntpdata!.offset + measuredError,
               ...(sourceLeap !== undefined ? { leapStatus: sourceLeap } : {}),
-              transmittedMessages: (counted === null ? heard.ntpdata!.transmittedMessages : 0) + motion.polls,
-              receivedMessages: (counted === null ? heard.ntpdata!.receivedMessages : 0) + motion.totalAnswers,
-              receivedValidMessages: (counted === null ? heard.ntpdata!.receivedValidMessages : 0) + motion.totalAnswers,
-              receivedGoodMessages: (counted === null ? heard.ntpdata!.receivedGoodMessages : 0) + motion.totalAnswers,
+              // chronyd's counters are 32-bit and wrap.
+              transmittedMessages: wrap32((counted === null ? heard.ntpdata!.transmittedMessages : 0) + motion.polls),
+              receivedMessages: wrap32((counted === null ? heard.ntpdata!.receivedMessages : 0) + motion.totalAnswers),
+              receivedValidMessages: wrap32((counted === null ? heard.ntpdata!.receivedValidMessages : 0) + motion.totalAnswers),
+              receivedGoodMessages: wrap32((counted === null ? heard.ntpdata!.receivedGoodMessages : 0) + motion.totalAnswers),
             },
           }
         : {}),

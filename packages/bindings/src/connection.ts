@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { ChronyErr, getReport, type ChronyLib, type ReportName } from "@chrony/fields";
-import { ChronyConnectionError, ChronyError, ChronyPermissionError, ChronyTimeoutError, PERMISSION_HINT } from "./errors.js";
+import { ChronyConnectionError, ChronyError, ChronyLibraryError, ChronyPermissionError, ChronyTimeoutError, PERMISSION_HINT } from "./errors.js";
 import {
   readActivity,
   readAuthData,
@@ -98,6 +98,31 @@ export const LIB_OVERRIDE_SYMBOL: unique symbol = Symbol.for("@chrony/bindings/l
  */
 export type ChronyLibOverride = (options: ChronyConnectionOptions) => ChronyLib | undefined;
 
+/**
+ * **Testing hook.** The global symbol under which a test library may register
+ * a {@link ChronyUnmockedHint}: when {@link ChronyConnection.open} reaches for
+ * the real chronyd and fails, the sentence it returns is added to the error,
+ * e.g. that a mock exists but is not listening.
+ */
+export const UNMOCKED_HINT_SYMBOL: unique symbol = Symbol.for("@chrony/bindings/unmocked-hint");
+
+/** **Testing hook.** Returns a sentence for a failed {@link ChronyConnection.open} of the real chronyd, or `undefined`. */
+export type ChronyUnmockedHint = () => string | undefined;
+
+/**
+ * `error` with the registered {@link ChronyUnmockedHint}'s sentence on a line
+ * of its own, when it says chronyd could not be reached (or its library
+ * loaded): the failures a forgotten mock causes.
+ */
+function withUnmockedHint(error: unknown): unknown {
+  const unreached = error instanceof ChronyConnectionError || error instanceof ChronyPermissionError || error instanceof ChronyTimeoutError || error instanceof ChronyLibraryError;
+  if (!unreached) return error;
+  const provider = (globalThis as { [UNMOCKED_HINT_SYMBOL]?: unknown })[UNMOCKED_HINT_SYMBOL];
+  const hint = typeof provider === "function" ? (provider as ChronyUnmockedHint)() : undefined;
+  if (hint) error.message = `${error.message}\n${hint}`;
+  return error;
+}
+
 /** The lib a registered {@link ChronyLibOverride} provides, if any. */
 function overrideLib(options: ChronyConnectionOptions): ChronyLib | undefined {
   const provider = (globalThis as { [LIB_OVERRIDE_SYMBOL]?: unknown })[LIB_OVERRIDE_SYMBOL];
@@ -126,6 +151,8 @@ export class ChronyConnection implements AsyncDisposable {
     private readonly lib: ChronyLib,
     session: Session,
     private readonly policy: RequestPolicy,
+    /** Whether this is the host's chronyd (no `lib` given or provided by a test hook). */
+    private readonly real: boolean,
   ) {
     this.current = session;
     this.address = session.address;
@@ -146,18 +173,17 @@ export class ChronyConnection implements AsyncDisposable {
   static async open(options: ChronyConnectionOptions = {}): Promise<ChronyConnection> {
     const policy = requestPolicy(options);
     const given = options.lib ?? overrideLib(options);
-    let addresses: string[];
-    let lib: ChronyLib;
     if (given) {
       // A given lib (a mock) is not the host's chronyd: which sockets exist here must not change what it sees.
-      lib = given;
-      addresses = options.address === undefined ? defaultAddresses(() => true) : [options.address];
-    } else {
-      const backend = await loadBackend(options, options.address === undefined ? defaultAddresses() : [options.address]);
-      lib = backend.lib;
-      addresses = backend.addresses;
+      const addresses = options.address === undefined ? defaultAddresses(() => true) : [options.address];
+      return new ChronyConnection(given, openFirst(given, addresses), policy, false);
     }
-    return new ChronyConnection(lib, openFirst(lib, addresses), policy);
+    try {
+      const backend = await loadBackend(options, options.address === undefined ? defaultAddresses() : [options.address]);
+      return new ChronyConnection(backend.lib, openFirst(backend.lib, backend.addresses), policy, true);
+    } catch (error) {
+      throw withUnmockedHint(error);
+    }
   }
 
   /** Whether {@link close} was called. */
@@ -263,11 +289,15 @@ export class ChronyConnection implements AsyncDisposable {
   private records<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
     return this.enqueue(async () => {
       try {
-        return await this.fetch(report, read);
+        try {
+          return await this.fetch(report, read);
+        } catch (error) {
+          if (!isTransportFailure(error)) throw error;
+          // chronyd restarted (or the socket broke): one fresh socket and session, one more try.
+          return await this.fetch(report, read);
+        }
       } catch (error) {
-        if (!isTransportFailure(error)) throw error;
-        // chronyd restarted (or the socket broke): one fresh socket and session, one more try.
-        return await this.fetch(report, read);
+        throw this.real ? withUnmockedHint(error) : error;
       }
     });
   }

@@ -15,8 +15,10 @@ export {
   DEFAULT_UDP_ADDRESSES,
   defaultAddresses,
   LIB_OVERRIDE_SYMBOL,
+  UNMOCKED_HINT_SYMBOL,
   type ChronyConnectionOptions,
   type ChronyLibOverride,
+  type ChronyUnmockedHint,
 } from "./connection.js";
 export type { ChronyBackend } from "./backend.js";
 export {

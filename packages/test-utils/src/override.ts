@@ -7,7 +7,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { LIB_OVERRIDE_SYMBOL, type ChronyLibOverride } from "@chrony/bindings";
+import { LIB_OVERRIDE_SYMBOL, UNMOCKED_HINT_SYMBOL, type ChronyLibOverride, type ChronyUnmockedHint } from "@chrony/bindings";
 import { MockChronySession, type ChronyStateConfig, type ConfigUpdate, type Fault } from "@chrony/mock-session";
 import type { ScenarioName } from "@chrony/scenarios";
 import { resolveState, type MockChronyState } from "./config.js";
@@ -71,7 +71,25 @@ function apply(session: MockChronySession, handlers: readonly ChronyHandler[]): 
   }
 }
 
-type OverrideSlot = { [LIB_OVERRIDE_SYMBOL]?: ChronyLibOverride };
+type OverrideSlot = { [LIB_OVERRIDE_SYMBOL]?: ChronyLibOverride; [UNMOCKED_HINT_SYMBOL]?: ChronyUnmockedHint };
+
+/** Mocks made and not disposed (weakly), with where each was made: a failed open() of the real chronyd names one that is not listening. */
+const made = new Map<WeakRef<ChronyMock>, string>();
+
+/** The sentence bindings adds to a failed open() of the real chronyd while a mock exists but is not listening. */
+const unmockedHint: ChronyUnmockedHint = () => {
+  let idle: string | undefined;
+  for (const [ref, where] of made) {
+    const mock = ref.deref();
+    if (mock === undefined) made.delete(ref);
+    else if (mock.listening) return undefined;
+    else idle ??= where;
+  }
+  return idle === undefined
+    ? undefined
+    : `A chrony mock (setupChronyMock() ${idle}) exists but is not listening, so the connection went to the real chronyd: ` +
+        "call listen() (or useChronyMock() in vitest) before the code under test opens its connection.";
+};
 
 /**
  * A mock of chronyd for code that opens its own `ChronyConnection`. Create it
@@ -94,12 +112,16 @@ export class ChronyMock {
   #onUnmocked: "bypass" | "error" = "bypass";
   /** Where the mock was made, for the error of a connection opened outside it. */
   readonly #createdAt = createdAt();
+  readonly #ref: WeakRef<ChronyMock>;
 
   /** Use {@link setupChronyMock}. */
   constructor(state: MockChronyState | undefined, handlers: readonly ChronyHandler[]) {
     this.#config = resolveState(state);
     this.#initialHandlers = handlers;
     this.#root = new Scope(this.#config, handlers);
+    this.#ref = new WeakRef(this);
+    made.set(this.#ref, this.#createdAt);
+    (globalThis as OverrideSlot)[UNMOCKED_HINT_SYMBOL] = unmockedHint;
   }
 
   /** Whether {@link listen} was called and {@link close} not since. */
@@ -249,6 +271,7 @@ export class ChronyMock {
   /** {@link close}, and the end of an `onUnmocked: "error"` guard; for `using chrony = setupChronyMock(...)`. */
   [Symbol.dispose](): void {
     this.close();
+    made.delete(this.#ref);
     const slot = globalThis as OverrideSlot;
     if (this.#guard && slot[LIB_OVERRIDE_SYMBOL] === this.#guard) delete slot[LIB_OVERRIDE_SYMBOL];
     this.#guard = null;

@@ -1,5 +1,5 @@
 import { LeapStatus } from "@chrony/fields";
-import { ChronyConnection, ChronyDataError, ChronyTimeoutError, LIB_OVERRIDE_SYMBOL } from "@chrony/bindings";
+import { ChronyConnection, ChronyConnectionError, ChronyDataError, ChronyTimeoutError, LIB_OVERRIDE_SYMBOL } from "@chrony/bindings";
 import { SCENARIO_GPS_REFCLOCK, SCENARIO_NTP_SYNCED } from "@chrony/scenarios";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChronyMockError, ChronyMockLeakError, faults, setupChronyMock, type MockChronySession } from "../src/index.js";
@@ -207,6 +207,21 @@ describe("presets as handlers and connections outside the mock", () => {
     expect((error as Error).message).toMatch(/override\.test\.ts/);
     chrony[Symbol.dispose]();
     expect(hook()).toBeUndefined();
+  });
+
+  it("a mock that exists but is not listening is named in the error of a connection that went to the real chronyd", async () => {
+    const chrony = setupChronyMock();
+    // No chronyd socket there: the real backend's open fails at once.
+    const error = await ChronyConnection.open({ address: "/nonexistent/chrony-ts-test/chronyd.sock" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChronyConnectionError);
+    const hint = /\nA chrony mock \(setupChronyMock\(\) at .*override\.test\.ts:\d+:\d+\) exists but is not listening, so the connection went to the real chronyd: call listen\(\)/;
+    expect((error as Error).message).toMatch(hint);
+    // Over UDP the open succeeds and the first query is refused: the same sentence.
+    await using udp = await ChronyConnection.open({ address: "127.0.0.1:1", timeoutMs: 200 });
+    const refused = await udp.getTracking().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ChronyConnectionError);
+    expect((refused as Error).message).toMatch(hint);
+    chrony[Symbol.dispose]();
   });
 
   it("rejects an unknown onUnmocked", () => {

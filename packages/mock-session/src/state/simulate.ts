@@ -253,6 +253,28 @@ function sourceConfigAt(plan: SourcePlan, t: number): SourceConfig {
   return config;
 }
 
+/** How many of a source's `set` events apply at `t`: its config changes only there. */
+function setsAt(plan: SourcePlan, t: number): number {
+  let count = 0;
+  while (count < plan.sets.length && plan.sets[count]!.at <= t) count++;
+  return count;
+}
+
+/** Normalizes each source's config once per `set` it has reached (selection asks at every moment). */
+function normalizedSources(plan: Plan, context: SourceContext): (i: number, t: number) => Source {
+  const cache = new Map<string, Source>();
+  return (i, t) => {
+    const source = plan.sources[i]!;
+    const key = `${i}:${setsAt(source, t)}`;
+    let normalized = cache.get(key);
+    if (normalized === undefined) {
+      normalized = normalizeSource(sourceConfigAt(source, t), source.path, context);
+      cache.set(key, normalized);
+    }
+    return normalized;
+  };
+}
+
 /** The NTP sources' leap indicator at `t`: `null` when no `leap` event has said. */
 interface LeapState {
   readonly leap: LeapStatus | null;
@@ -263,6 +285,7 @@ interface LeapState {
  * input changes, from the configured states at 0.
  */
 function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMotion[], context: SourceContext, end: number, leapAt: (t: number) => LeapState, initial: { selected: number; synchronised: boolean }): SelectionHistory {
+  const configured = normalizedSources(plan, context);
   const moments = new Set<number>();
   const add = (t: number): void => {
     if (t > 0 && t <= end) moments.add(t);
@@ -313,14 +336,13 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
         return;
       }
       const status = statusAt(motions[i]!, t);
-      const config = normalizeSource(sourceConfigAt(source, t), source.path, context);
-      const configured = config.state;
+      const config = configured(i, t);
       if (config.selectdata.configuredOptions & SelectOption.NOSELECT) {
         states[i] = { state: SourceState.NONSELECTABLE, selectState: SelectState.IGNORED };
         return;
       }
-      if ((configured === SourceState.NONSELECTABLE && !status?.fresh) || configured === SourceState.JITTERY) {
-        states[i] = { state: configured, selectState: config.selectdata.state };
+      if ((config.state === SourceState.NONSELECTABLE && !status?.fresh) || config.state === SourceState.JITTERY) {
+        states[i] = { state: config.state, selectState: config.selectdata.state };
         return;
       }
       if (status === null) return;
@@ -422,14 +444,14 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
         distantUntil.set(c.index, t + DISTANT_PENALTY * referenceInterval);
         revisit(t + DISTANT_PENALTY * referenceInterval + 1e-9, q);
       }
-      const configured = normalizeSource(sourceConfigAt(plan.sources[c.index]!, t), plan.sources[c.index]!.path, context);
+      const config = configured(c.index, t);
       states[c.index] =
         c === chosen
           ? { state: SourceState.SELECTED, selectState: SelectState.BEST }
           : (distantUntil.get(c.index) ?? -Infinity) >= t
             ? { state: SourceState.SELECTABLE, selectState: SelectState.LARGE_DISTANCE }
-            : configured.state === SourceState.UNSELECTED || configured.state === SourceState.SELECTABLE
-              ? { state: configured.state, selectState: configured.selectdata.state }
+            : config.state === SourceState.UNSELECTED || config.state === SourceState.SELECTABLE
+              ? { state: config.state, selectState: config.selectdata.state }
               : { state: SourceState.UNSELECTED, selectState: SelectState.COMBINED };
     }
     markOut(truechimers);
@@ -464,12 +486,11 @@ function isLeapSecondDay(seconds: number): boolean {
   return (day.getUTCMonth() === 5 && day.getUTCDate() === 30) || (day.getUTCMonth() === 11 && day.getUTCDate() === 31);
 }
 
-/** The first midnight (UTC) ending a leap-second day at or after `seconds`. */
+/** The first midnight (UTC) after `seconds` that ends a leap-second day: 1 July or 1 January. */
 function nextLeapMidnight(seconds: number): number {
-  let midnight = Math.floor(seconds / 86_400) * 86_400 + 86_400;
-  // At most a year and a half ahead: a leap-second day comes every six months.
-  while (!isLeapSecondDay(midnight - 1)) midnight += 86_400;
-  return midnight;
+  const year = new Date(Math.floor(seconds) * 1000).getUTCFullYear();
+  const july = Date.UTC(year, 6, 1) / 1000;
+  return july > seconds ? july : Date.UTC(year + 1, 0, 1) / 1000;
 }
 
 /** The clock error of the `step` events at `t`, and what chronyd has measured of it. */
@@ -524,21 +545,21 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
   const motions = plan.sources.map((source, i) => moveSource(source, atStart[i]!, plan.restarts, elapsed));
 
   const startWall = Number(base.tracking.refTime.seconds) + base.tracking.refTime.nanoseconds / 1e9;
+  // When each announcement is over: the midnight the leap second passes at.
+  const leapEnds = plan.leaps.map(({ at, leap }) =>
+    leap === LeapStatus.INSERT_SECOND || leap === LeapStatus.DELETE_SECOND ? nextLeapMidnight(startWall + at) - startWall : Infinity,
+  );
   const leapAt = (t: number): LeapState => {
-    let leap: LeapStatus | null = null;
-    let ends = Infinity;
-    for (const event of plan.leaps) {
-      if (event.at > t) break;
-      leap = event.leap;
-      const announces = leap === LeapStatus.INSERT_SECOND || leap === LeapStatus.DELETE_SECOND;
-      ends = announces ? nextLeapMidnight(startWall + event.at) - startWall : Infinity;
-    }
+    let k = -1;
+    while (k + 1 < plan.leaps.length && plan.leaps[k + 1]!.at <= t) k++;
+    if (k < 0) return { leap: null };
     // Once the leap second has passed, the servers announce nothing.
-    return { leap: t >= ends ? LeapStatus.NORMAL : leap };
+    return { leap: t >= leapEnds[k]! ? LeapStatus.NORMAL : plan.leaps[k]!.leap };
   };
 
   const configuredSelected = base.sources.findIndex((s) => s.state === SourceState.SELECTED);
-  const history = select(plan, plan.sources.map((_, i) => heardAt(i, elapsed)), motions, context, elapsed, leapAt, {
+  const heard = plan.sources.map((_, i) => heardAt(i, elapsed));
+  const history = select(plan, heard, motions, context, elapsed, leapAt, {
     selected: configuredSelected,
     synchronised: base.tracking.leapStatus !== LeapStatus.NOT_SYNCHRONIZED,
   });
@@ -548,8 +569,15 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
   const lastAnswer = referenceMotion?.lastAnswer ?? null;
   const lastUpdate = lastAnswer !== null && lastAnswer > 0 ? lastAnswer : 0;
   // chronyd measures a step at the reference's next poll.
-  const noticedAt = (at: number): number =>
-    referenceIndex >= 0 ? moveSource(plan.sources[referenceIndex]!, atStart[referenceIndex]!, plan.restarts, at).final.nextPoll : at;
+  const noticed = new Map<number, number>();
+  const noticedAt = (at: number): number => {
+    let time = noticed.get(at);
+    if (time === undefined) {
+      time = referenceIndex >= 0 ? moveSource(plan.sources[referenceIndex]!, atStart[referenceIndex]!, plan.restarts, at).final.nextPoll : at;
+      noticed.set(at, time);
+    }
+    return time;
+  };
   const clock = clockAt(plan, elapsed, noticedAt);
   const leap = leapAt(elapsed).leap;
 
@@ -567,7 +595,7 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
     // Unsynchronised or without a selected source from the start: as configured.
     trackingConfig = { ...tracking, offset: tracking.offset - clock.measured };
   } else {
-    const reference = history.reference >= 0 ? heardAt(history.reference, elapsed) : null;
+    const reference = history.reference >= 0 ? heard[history.reference]! : null;
     const announced = leap === LeapStatus.INSERT_SECOND || leap === LeapStatus.DELETE_SECOND;
     trackingConfig = {
       ...tracking,
@@ -608,12 +636,12 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
       });
       return;
     }
-    const heard = heardAt(i, elapsed);
+    const once = heard[i]!;
     const ago = Math.min(Math.floor(elapsed - motion.lastAnswer!), NEVER - 1);
     const counted = motion.fresh ? motion.totalAnswers : null;
     // What its last sample measured of the clock's error.
     const measuredError = clockAt(plan, motion.lastAnswer!, noticedAt).error;
-    const config = explicit(heard);
+    const config = explicit(once);
     const ntpdata = config.ntpdata;
     const sourceLeap = leap ?? undefined;
     sources.push({
@@ -621,27 +649,27 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
       poll: motion.poll,
       reachability: motion.reachability,
       lastSampleAgo: ago,
-      origLatestMeas: heard.origLatestMeas + measuredError,
-      latestMeas: heard.latestMeas + measuredError,
-      state: selection?.state ?? heard.state,
-      sourcestats: counted === null ? heard.sourcestats : { ...heard.sourcestats, samples: Math.min(counted, heard.sourcestats.samples), span: Math.min(heard.sourcestats.span, Math.max(0, Math.floor(motion.lastAnswer! - motion.epochStart))) },
+      origLatestMeas: once.origLatestMeas + measuredError,
+      latestMeas: once.latestMeas + measuredError,
+      state: selection?.state ?? once.state,
+      sourcestats: counted === null ? once.sourcestats : { ...once.sourcestats, samples: Math.min(counted, once.sourcestats.samples), span: Math.min(once.sourcestats.span, Math.max(0, Math.floor(motion.lastAnswer! - motion.epochStart))) },
       selectdata: {
-        ...heard.selectdata,
-        state: selection?.selectState ?? heard.selectdata.state,
+        ...once.selectdata,
+        state: selection?.selectState ?? once.selectdata.state,
         lastSampleAgo: ago,
-        ...(sourceLeap !== undefined && !heard.isReferenceClock ? { leapStatus: sourceLeap } : {}),
+        ...(sourceLeap !== undefined && !once.isReferenceClock ? { leapStatus: sourceLeap } : {}),
       },
       ...(ntpdata
         ? {
             ntpdata: {
               ...ntpdata,
-              offset: heard.ntpdata!.offset + measuredError,
+              offset: once.ntpdata!.offset + measuredError,
               ...(sourceLeap !== undefined ? { leapStatus: sourceLeap } : {}),
               // chronyd's counters are 32-bit and wrap.
-              transmittedMessages: wrap32((counted === null ? heard.ntpdata!.transmittedMessages : 0) + motion.polls),
-              receivedMessages: wrap32((counted === null ? heard.ntpdata!.receivedMessages : 0) + motion.totalAnswers),
-              receivedValidMessages: wrap32((counted === null ? heard.ntpdata!.receivedValidMessages : 0) + motion.totalAnswers),
-              receivedGoodMessages: wrap32((counted === null ? heard.ntpdata!.receivedGoodMessages : 0) + motion.totalAnswers),
+              transmittedMessages: wrap32((counted === null ? once.ntpdata!.transmittedMessages : 0) + motion.polls),
+              receivedMessages: wrap32((counted === null ? once.ntpdata!.receivedMessages : 0) + motion.totalAnswers),
+              receivedValidMessages: wrap32((counted === null ? once.ntpdata!.receivedValidMessages : 0) + motion.totalAnswers),
+              receivedGoodMessages: wrap32((counted === null ? once.ntpdata!.receivedGoodMessages : 0) + motion.totalAnswers),
             },
           }
         : {}),

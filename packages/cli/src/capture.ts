@@ -7,7 +7,7 @@
  */
 import { ChronyError, type ChronyConnection } from "@chrony/bindings";
 import type { ReportName } from "@chrony/fields";
-import { CHRONY_STATE_SCHEMA_ID, STATE_SPEC, loadScenario, toStateJson, type ObjectShape } from "@chrony/scenarios";
+import { CHRONY_STATE_SCHEMA_ID, ChronyConfigError, STATE_SPEC, loadScenario, toStateJson, type ObjectShape } from "@chrony/scenarios";
 import { READERS } from "./reports.js";
 import { redactState } from "./redact.js";
 import { inferVersion } from "./version.js";
@@ -66,8 +66,26 @@ export interface CaptureOptions {
   readonly redact?: boolean;
 }
 
-/** Reads every report and builds the state that reproduces this chronyd. */
+/** Reads before a capture gives up on states that change under it. */
+const CAPTURE_ATTEMPTS = 5;
+
+/**
+ * Reads every report and builds the state that reproduces this chronyd.
+ * Reports are read one after another, so chronyd may change in between (a
+ * reselection between the sources and selectdata reports); a capture whose
+ * reports disagree is read again, up to {@link CAPTURE_ATTEMPTS} times.
+ */
 export async function capture(connection: ChronyConnection, options: CaptureOptions = {}): Promise<Capture> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await captureOnce(connection, options);
+    } catch (error) {
+      if (!(error instanceof ChronyConfigError) || attempt === CAPTURE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function captureOnce(connection: ChronyConnection, options: CaptureOptions): Promise<Capture> {
   const skipped: { report: ReportName; reason: string }[] = [];
   const read = async <T>(report: ReportName): Promise<T | undefined> => {
     try {

@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { loadScenario } from "@chrony/scenarios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChronyConnection } from "@chrony/bindings";
+import { MockChronySession, faults } from "@chrony/mock-session";
 import { capture, captureJson, redactState } from "../src/index.js";
 import { chronydAvailable, startChronydLab, type ChronydLab } from "../../bindings/test/lab/chronyd.js";
 
@@ -151,5 +152,25 @@ describe.skipIf(!available)("capture of a real chronyd", () => {
     expect(out.sources[1]!.address).toBe("2001:db8::1");
     // Redacted, the state is still one the mock accepts.
     expect(() => loadScenario(redactState(plain.state))).not.toThrow();
+  });
+});
+
+describe("capture of a chronyd that changes between its reports", () => {
+  it("reads again when the reports disagree (a reselection between sources and selectdata)", async () => {
+    const session = new MockChronySession({ sources: [{ address: "192.0.2.1" }] });
+    // The first selectdata read says stale while sources says selected, as a real chronyd can mid-reselection.
+    using stale = session.inject(faults.field("selectdata", "state", "S".charCodeAt(0), { nth: 1 }));
+    await using connection = await ChronyConnection.open({ lib: session.lib });
+    const { state } = await capture(connection, { chronydVersion: "4.3" });
+    expect(stale.fired).toBe(1);
+    expect(state.sources?.[0]?.selectdata?.state).toBe("*".charCodeAt(0));
+  });
+
+  it("gives up after five reads that disagree, with the mock's error", async () => {
+    const session = new MockChronySession({ sources: [{ address: "192.0.2.1" }] });
+    using stale = session.inject(faults.field("selectdata", "state", "S".charCodeAt(0)));
+    await using connection = await ChronyConnection.open({ lib: session.lib });
+    await expect(capture(connection, { chronydVersion: "4.3" })).rejects.toThrow(/^sources\[0\]\.selectdata\.state: expected a selection state that chronyd reports as source state 0, got "S"/);
+    expect(stale.fired).toBe(5);
   });
 });

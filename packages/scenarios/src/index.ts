@@ -43,6 +43,8 @@ export {
 } from "./presets.js";
 export { SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioInfo, type ScenarioName } from "./catalog.js";
 export { loadScenario } from "./load.js";
+/** What `loadScenario()` throws for a bad name or state (the class of `@chrony/mock-session`). */
+export { ChronyConfigError } from "@chrony/mock-session";
 /** The JSON form of a state lives with the rule table in `@chrony/mock-session` (the fake chronyd's state files use it too). */
 export { toStateJson, fromStateJson, type ChronyStateJson, type JsonValue } from "@chrony/mock-session";
 export { CHRONY_STATE_SCHEMA, CHRONY_STATE_SCHEMA_ID, buildChronyStateSchema, type JsonSchema } from "./schema.js";

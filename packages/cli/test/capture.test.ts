@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { loadScenario } from "@chrony/scenarios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChronyConnection } from "@chrony/bindings";
-import { MockChronySession, faults } from "@chrony/mock-session";
+import { MockChronySession, faults, type ChronyStateConfig } from "@chrony/mock-session";
 import { capture, captureJson, redactState } from "../src/index.js";
 import { chronydAvailable, startChronydLab, type ChronydLab } from "../../bindings/test/lab/chronyd.js";
 
@@ -163,7 +163,7 @@ describe("capture of a chronyd that changes between its reports", () => {
     await using connection = await ChronyConnection.open({ lib: session.lib });
     const { state } = await capture(connection, { chronydVersion: "4.3" });
     expect(stale.fired).toBe(1);
-    expect(state.sources?.[0]?.selectdata?.state).toBe("*".charCodeAt(0));
+    expect((state as ChronyStateConfig).sources?.[0]?.selectdata?.state).toBe("*".charCodeAt(0));
   });
 
   it("gives up after five reads that disagree, with the mock's error", async () => {

@@ -36,8 +36,13 @@ const SPIN_MS = availableParallelism() > 1 ? 0.05 : 0;
 export const FAST_WAIT_NS = 200_000;
 /** Fast waits in a row that may run out before an fd goes without them... */
 const SLOW_FD_MISSES = 2;
-/** ...for this long. */
-const SLOW_FD_BACKOFF_MS = 250;
+/**
+ * ...for this long at first, twice as long each time the fast wait runs out
+ * again after a pause, up to {@link SLOW_FD_MAX_BACKOFF_MS}: a chronyd that
+ * missed a beat is back on the fast path soon, a stopped or busy one stays off it.
+ */
+const SLOW_FD_BACKOFF_MS = 10;
+const SLOW_FD_MAX_BACKOFF_MS = 250;
 
 /** What makes a waiter ready: data, or an error that receive() will report. */
 const READY_EVENTS = POLLIN | POLLERR | POLLHUP | POLLNVAL;
@@ -88,8 +93,8 @@ export class SharedPoller {
   #round = new Set<number>();
   /** `struct timespec` of the fast wait: tv_sec stays 0. */
   readonly #fastTimeout = new Uint8Array(16);
-  /** Fds whose fast waits ran out: how many in a row, and when the last did. */
-  readonly #slow = new Map<number, { misses: number; since: number }>();
+  /** Fds whose fast waits ran out: how many in a row, when the last did, and how long that one keeps the fd off the fast path. */
+  readonly #slow = new Map<number, { misses: number; since: number; backoff: number }>();
   #polling = false;
   #wakePending = false;
   #scheduled = false;
@@ -157,7 +162,7 @@ export class SharedPoller {
   /** {@link readyNow}, after a bounded wait on the main thread when this is the only wait and the fd answers fast. */
   #readySoon(fd: number, timeoutMs: number): boolean {
     const slow = this.#slow.get(fd);
-    if (this.#waiters.size > 0 || !(timeoutMs > 0) || (slow && slow.misses >= SLOW_FD_MISSES && performance.now() - slow.since < SLOW_FD_BACKOFF_MS)) {
+    if (this.#waiters.size > 0 || !(timeoutMs > 0) || (slow && slow.misses >= SLOW_FD_MISSES && performance.now() - slow.since < slow.backoff)) {
       return this.#readyNow(fd);
     }
     // With a core to spare, checking in a loop catches the reply without the wake-up of a sleeping thread.
@@ -175,7 +180,11 @@ export class SharedPoller {
     writePollfd(this.#probe.view, 0, fd);
     const ready = this.#libc.ppoll(this.#probe.bytes, 1, this.#fastTimeout, null) > 0 && (this.#probe.view.getInt16(6, LITTLE_ENDIAN) & READY_EVENTS) !== 0;
     if (ready) this.#slow.delete(fd);
-    else this.#slow.set(fd, { misses: (slow?.misses ?? 0) + 1, since: performance.now() });
+    else {
+      const misses = (slow?.misses ?? 0) + 1;
+      const backoff = misses > SLOW_FD_MISSES ? Math.min((slow?.backoff ?? SLOW_FD_BACKOFF_MS) * 2, SLOW_FD_MAX_BACKOFF_MS) : SLOW_FD_BACKOFF_MS;
+      this.#slow.set(fd, { misses, since: performance.now(), backoff });
+    }
     return ready;
   }
 

@@ -11,54 +11,14 @@
  * the other server when the lost one goes stale, chronyd sometimes earlier
  * (its score can pass the limit first): at most 2.5 s later.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { STATE_SPEC, stateAt, type ChronyStateConfig, type ObjectShape, type ServerState, type SourceConfig, type TimelineEventConfig } from "../src/index.js";
+import { stateAt, type ServerState, type TimelineEventConfig } from "../src/index.js";
+import { configOfSample, loadRuns, type Sample } from "./timeseries.js";
 
-type Model = Record<string, unknown>;
-interface Sample {
-  readonly phase: string;
-  readonly offset: number;
-  readonly t: number;
-  readonly tracking: Model;
-  readonly sources: Model[];
-  readonly sourcestats: Model[];
-  readonly selectdata: Model[];
-  readonly ntpdata: (Model | null)[];
-}
 interface Run {
   readonly paused?: string | string[];
   readonly resumeAt?: number;
   readonly samples: Sample[];
-}
-
-const load = (name: string): Run[] => (JSON.parse(readFileSync(join(import.meta.dirname, `fixtures/timeseries/${name}-4.3.json`), "utf8")) as { runs: Run[] }).runs;
-
-function shapeOf(shape: ObjectShape, key: string): ObjectShape {
-  let spec = shape[key]!.spec;
-  if (spec.kind === "array") spec = spec.items;
-  if (spec.kind !== "object") throw new Error(`${key} is not an object rule`);
-  return spec.shape;
-}
-const SOURCE = shapeOf(STATE_SPEC.shape, "sources");
-const pick = (model: Model, shape: ObjectShape): Model =>
-  Object.fromEntries(Object.keys(shape).filter((key) => model[key] !== undefined && model[key] !== null && typeof model[key] !== "object").map((key) => [key, model[key]]));
-
-/** The mock's config: the first sample read back into the config's vocabulary, and the run's events. */
-function configOf(sample: Sample, timeline: TimelineEventConfig[]): ChronyStateConfig {
-  return {
-    tracking: pick(sample.tracking, shapeOf(STATE_SPEC.shape, "tracking")),
-    sources: sample.sources.map(
-      (source, i): SourceConfig =>
-        ({
-          ...pick(source, SOURCE),
-          selectdata: pick(sample.selectdata[i]!, shapeOf(SOURCE, "selectdata")),
-          sourcestats: pick(sample.sourcestats[i]!, shapeOf(SOURCE, "sourcestats")),
-        }) as SourceConfig,
-    ),
-    timeline,
-  };
 }
 
 /** Tracking's reference and every source's selection state, as one line. */
@@ -84,7 +44,7 @@ const POLL = 1 / 16;
 function compare(run: Run, timeline: TimelineEventConfig[], lagging: (t: number) => boolean = () => false): void {
   const [first] = run.samples;
   const t0 = first!.t;
-  const config = configOf(first!, timeline);
+  const config = configOfSample(first!, timeline);
   const sentAtStart = stateAt(config, 0).sources.map((s) => s.ntpdata?.transmittedMessages ?? 0);
   let previous: Sample | undefined;
   for (const sample of run.samples) {
@@ -114,7 +74,7 @@ const answering = (addresses: readonly string[], resumeAt: number): TimelineEven
   ]);
 
 describe("against chronyd 4.3: the selected of two servers stops answering, then answers again", () => {
-  const runs = load("reselect");
+  const runs = loadRuns<Run>("reselect");
   it.each(runs.map((run, i) => [i + 1, run] as const))("run %i: every sample", (_, run) => {
     const timeline = answering([run.paused as string], run.resumeAt!);
     // chronyd's switch: between the last sample with the old reference and the first with the new one.
@@ -122,7 +82,7 @@ describe("against chronyd 4.3: the selected of two servers stops answering, then
     const switched = run.samples.findIndex((s) => s.tracking.referenceIp !== before);
     const [from, to] = [run.samples[switched - 1]!.t - run.samples[0]!.t, run.samples[switched]!.t - run.samples[0]!.t];
     // The mock's, to 1/64 s.
-    const config = configOf(run.samples[0]!, timeline);
+    const config = configOfSample(run.samples[0]!, timeline);
     let mockSwitch = 0;
     while (stateAt(config, mockSwitch).tracking.referenceIp === before) mockSwitch += 1 / 64;
     expect(mockSwitch, `the mock switches at ${mockSwitch} s, chronyd between ${from.toFixed(2)} and ${to.toFixed(2)} s`).toBeGreaterThanOrEqual(from);
@@ -132,20 +92,20 @@ describe("against chronyd 4.3: the selected of two servers stops answering, then
 });
 
 describe("against chronyd 4.3: both servers stop answering (a partition), then answer again", () => {
-  it.each(load("partition").map((run, i) => [i + 1, run] as const))("run %i: every sample", (_, run) => {
+  it.each(loadRuns<Run>("partition").map((run, i) => [i + 1, run] as const))("run %i: every sample", (_, run) => {
     compare(run, answering(run.paused as string[], run.resumeAt!));
   });
 });
 
 describe("against chronyd 4.3: chronyd restarts", () => {
-  it.each(load("restart").map((run, i) => [i + 1, run] as const))("run %i: every sample", (_, run) => {
+  it.each(loadRuns<Run>("restart").map((run, i) => [i + 1, run] as const))("run %i: every sample", (_, run) => {
     // The first sample is taken just before the restart; t = 0 of the recording is chronyd's start.
     compare(run, [{ at: -run.samples[0]!.t, restart: true }]);
   });
 
   it("serves chronyd's tracking without a reference until the first selection", () => {
-    for (const run of load("restart")) {
-      const config = configOf(run.samples[0]!, [{ at: -run.samples[0]!.t, restart: true }]);
+    for (const run of loadRuns<Run>("restart")) {
+      const config = configOfSample(run.samples[0]!, [{ at: -run.samples[0]!.t, restart: true }]);
       const sample = run.samples.find((s) => s.phase === "restarted" && s.offset === 0.25)!;
       const { tracking } = stateAt(config, sample.t - run.samples[0]!.t);
       const { referenceId, stratum, leapStatus, rootDelay, rootDispersion, lastOffset, rmsOffset, residualFreq, skew, updateInterval } = sample.tracking;

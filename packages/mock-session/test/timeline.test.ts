@@ -215,13 +215,29 @@ describe("leap seconds", () => {
     expect(session.state.tracking.leapStatus).toBe(LeapStatus.INSERT_SECOND);
   });
 
-  it("servers that lose their own sync make their sources unselectable", () => {
-    const session = new MockChronySession({ sources: [{ address: "192.0.2.1", poll: 0 }], timeline: [{ at: 5, leap: LeapStatus.NOT_SYNCHRONIZED }] });
+  it("a server that says it is unsynchronised (leap 3) counts as silent: reachability drains, the reference is kept", () => {
+    // Its replies fail NTP test 6 (recorded: leap-announced-4.3.json, runs 3 and 4).
+    const session = new MockChronySession({
+      sources: [{ address: "192.0.2.1", poll: 0, lastSampleAgo: 0 }],
+      timeline: [
+        { at: 0.5, leap: LeapStatus.NOT_SYNCHRONIZED },
+        { at: 20.5, leap: LeapStatus.NORMAL },
+      ],
+    });
     session.advance(5);
-    expect(session.state.sources[0]!.selectdata.state).toBe(SelectState.NOT_SYNCHRONIZED);
-    expect(session.state.sources[0]!.state).toBe(SourceState.NONSELECTABLE);
-    // No selectable source: the reference is kept.
-    expect(session.state.tracking.referenceIp).toBe("192.0.2.1");
+    expect(session.state.sources[0]!.reachability).toBe(0o360);
+    expect(session.state.sources[0]!.ntpdata!.leapStatus).toBe(LeapStatus.NOT_SYNCHRONIZED);
+    // Selectdata keeps the leap status of the last synchronised reply.
+    expect(session.state.sources[0]!.selectdata.leapStatus).toBe(LeapStatus.NORMAL);
+    session.advance(5);
+    expect(states(session)).toBe("192.0.2.1:S");
+    expect(session.state.tracking).toMatchObject({ referenceIp: "192.0.2.1", leapStatus: LeapStatus.NORMAL });
+    // Back to leap 0: answered at its next poll (it kept replying), not at once.
+    session.advance(10.6);
+    expect(session.state.sources[0]!.reachability).toBe(0);
+    session.advance(0.5);
+    expect(session.state.sources[0]!.reachability).toBe(1);
+    expect(states(session)).toBe("192.0.2.1:*");
   });
 });
 
@@ -234,14 +250,29 @@ describe("a step of the clock", () => {
     session.advance(26);
     let { tracking, sources } = session.state;
     expect(tracking.offset).toBeCloseTo(-(2 - MAX_SLEW_RATE * 14), 6);
+    // The update that measured it says so in lastOffset; the source measures against chronyd's corrected time.
     expect(tracking.lastOffset).toBeCloseTo(2, 6);
-    expect(sources[0]!.latestMeas).toBeCloseTo(2, 6);
+    expect(sources[0]!.latestMeas).toBeCloseTo(0, 6);
     session.advance(3);
     ({ tracking, sources } = session.state);
-    expect(tracking.lastOffset).toBeCloseTo(2 - MAX_SLEW_RATE * 16, 6);
-    expect(sources[0]!.latestMeas).toBeCloseTo(2 - MAX_SLEW_RATE * 16, 6);
+    expect(tracking.lastOffset).toBeCloseTo(0, 6);
+    expect(sources[0]!.latestMeas).toBeCloseTo(0, 6);
     session.advance(100);
     expect(session.state.tracking.offset).toBe(0);
+  });
+
+  it("shows in a source polled between the step and the reference's next poll", () => {
+    const session = new MockChronySession({
+      sources: [
+        { address: "192.0.2.1", poll: 4, lastSampleAgo: 0, latestMeas: 0 },
+        { address: "192.0.2.2", poll: 0, lastSampleAgo: 0, latestMeas: 0, state: SourceState.UNSELECTED },
+      ],
+      timeline: [{ at: 100.5, step: -3 }],
+    });
+    session.advance(101);
+    expect(session.state.sources[1]!.latestMeas).toBeCloseTo(-3, 6);
+    session.advance(11.5);
+    expect(session.state.sources[1]!.latestMeas).toBeCloseTo(0, 6);
   });
 });
 

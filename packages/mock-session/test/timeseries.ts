@@ -18,6 +18,8 @@ export interface Sample {
   readonly offset: number;
   /** Seconds since the event, when the sample was started. */
   readonly t: number;
+  /** Seconds the sample took to read every report, one after another. */
+  readonly took?: number;
   readonly tracking: Model;
   readonly sources: Model[];
   readonly sourcestats: Model[];

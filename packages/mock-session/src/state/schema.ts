@@ -14,7 +14,7 @@ import { isIP } from "node:net";
 import type { ChronyStateConfig } from "./config.js";
 import { ChronyConfigError, joinPath } from "./errors.js";
 import type { ConfigUpdate } from "./merge.js";
-import { EXACT_TIME_SHAPE, MAX_SOURCES, STATE_SPEC, TIME_LIMIT, type ObjectShape, type ValueSpec } from "./spec.js";
+import { EXACT_TIME_SHAPE, FLOAT_MAX, MAX_SOURCES, STATE_SPEC, TIME_LIMIT, type ObjectShape, type ValueSpec } from "./spec.js";
 
 const fail = (path: string, allowed: string, value: unknown): never => {
   throw new ChronyConfigError(path, allowed, value);
@@ -178,7 +178,7 @@ function check(spec: ValueSpec, value: unknown, path: string): void {
       // Beyond ±max chronyd's wire float saturates: the client would read max.
       if (typeof value !== "number" || !Number.isFinite(value) || value < (spec.nonNegative ? 0 : -spec.max) || value > spec.max) {
         const max = BigInt(spec.max); // printed exactly: String(2^62) would round to "4611686018427388000"
-        fail(path, `a finite number from ${spec.nonNegative ? 0n : -max} to ${max} (chronyd's 32-bit wire float)`, value);
+        fail(path, `a finite number from ${spec.nonNegative ? 0n : -max} to ${max}${spec.max === FLOAT_MAX ? " (chronyd's 32-bit wire float)" : ""}`, value);
       }
       return;
     case "enum": {

@@ -78,8 +78,31 @@ interface SourceMotion {
   readonly changes: readonly SourceStatus[];
 }
 
+/**
+ * When a source's answer counts: `answers` from `at` on. `resumes: false`
+ * marks a change that does not answer a request already pending (a server
+ * that kept replying, only with its leap indicator saying unsynchronised).
+ */
+interface AnswerEvent {
+  readonly at: number;
+  readonly answers: boolean;
+  readonly resumes?: false;
+  /** The server still replies, but its replies do not count (they fail a test). */
+  readonly replies?: true;
+}
+
+/** Whether the server still replies at `t` without its replies counting. */
+function repliesUncountedAt(events: readonly AnswerEvent[], t: number): boolean {
+  let replies = false;
+  for (const event of events) {
+    if (event.at > t) break;
+    replies = event.replies === true;
+  }
+  return replies;
+}
+
 /** Whether a source answers at `t`, from its events (`initial` before the first). */
-function answersAt(events: SourcePlan["answers"], initial: boolean, t: number): boolean {
+function answersAt(events: readonly AnswerEvent[], initial: boolean, t: number): boolean {
   let answers = initial;
   for (const event of events) {
     if (event.at > t) break;
@@ -91,7 +114,7 @@ function answersAt(events: SourcePlan["answers"], initial: boolean, t: number): 
 /** The polls of one source from `start` to `end`, from a reachability register and last answer. */
 function moveEpoch(
   source: Source,
-  events: SourcePlan["answers"],
+  events: readonly AnswerEvent[],
   initiallyAnswers: boolean,
   start: number,
   end: number,
@@ -123,7 +146,7 @@ function moveEpoch(
   let segmentStart =
     from.firstPoll !== undefined ? start + from.firstPoll - interval : lastAnswer === null || from.fresh ? start : start - ((start - lastAnswer) % interval);
   let n = 1;
-  const resumes = events.filter((e) => e.answers && e.at > start);
+  const resumes = events.filter((e) => e.answers && e.resumes !== false && e.at > start);
   let nextResume = 0;
   for (;;) {
     const tick = segmentStart + n * interval;
@@ -168,9 +191,10 @@ function moveEpoch(
     }
     if (answers) answer(tick);
     pendingAnswered = answers;
-    // An answer brings the source's own poll back at once; a register just emptied slows the polls
-    // only from the next one (the timeout scheduling this poll saw the register before the shift).
-    const pollReach = answers ? reach : before;
+    // An answer brings the source's own poll back at once. A register just emptied slows the polls
+    // from the next one (transmit_timeout() adjusts the poll before the shift), or at once when
+    // the server's uncounted reply comes in (the receive path adjusts it again).
+    const pollReach = answers || repliesUncountedAt(events, tick) ? reach : before;
     poll = pollOf(pollReach);
     const next = intervalOf(pollReach);
     if (next !== interval) {
@@ -184,14 +208,41 @@ function moveEpoch(
   return { ...status(end), poll, polls, totalAnswers: answered, nextPoll: segmentStart + n * interval };
 }
 
+/**
+ * A source's answer events with its server's leap indicator folded in: a
+ * reply saying "unsynchronised" (leap 3) fails NTP test 6 and counts as no
+ * answer, so the reachability register drains as for a silent server.
+ */
+function countedAnswers(plan: SourcePlan, leaps: Plan["leaps"], initial: boolean, isReferenceClock: boolean): AnswerEvent[] {
+  if (isReferenceClock || leaps.length === 0) return [...plan.answers];
+  const unsynchronisedAt = (t: number): boolean => {
+    let unsynchronised = false;
+    for (const { at, leap } of leaps) {
+      if (at > t) break;
+      unsynchronised = leap === LeapStatus.NOT_SYNCHRONIZED;
+    }
+    return unsynchronised;
+  };
+  const times = [...new Set([...plan.answers.map((e) => e.at), ...leaps.map((e) => e.at)])].sort((a, b) => a - b);
+  return times.map((at) => {
+    const own = answersAt(plan.answers, initial, at);
+    // Only the server's own answering again answers a pending request; its leap indicator changing does not.
+    const resumes = plan.answers.some((e) => e.at === at && e.answers) && !unsynchronisedAt(at);
+    const unsynchronised = unsynchronisedAt(at);
+    return { at, answers: own && !unsynchronised, ...(resumes ? {} : { resumes: false as const }), ...(own && unsynchronised ? { replies: true as const } : {}) };
+  });
+}
+
 /** A source from its start to `end`, epoch by epoch. */
-function moveSource(plan: SourcePlan, source: Source, restarts: readonly number[], end: number): SourceMotion {
+function moveSource(plan: SourcePlan, source: Source, whole: Plan, end: number): SourceMotion {
+  const restarts = whole.restarts;
   const changes: SourceStatus[] = [];
   const record = (status: SourceStatus): void => void changes.push(status);
   const last = Math.min(end, plan.removedAt);
   const configured = plan.addedAt === 0 && plan.path.startsWith("sources");
   // A configured source answers as its register says; an added one answers until told otherwise.
   const initiallyAnswers = configured ? source.reachability !== 0 : true;
+  const answers = countedAnswers(plan, whole.leaps, initiallyAnswers, source.isReferenceClock);
   const starts = [plan.addedAt, ...restarts.filter((t) => t > plan.addedAt && t <= last)];
   let final: SourceMotion["final"] | undefined;
   starts.forEach((start, i) => {
@@ -200,7 +251,7 @@ function moveSource(plan: SourcePlan, source: Source, restarts: readonly number[
     const from = heardBefore
       ? { reachability: source.reachability, lastAnswer: -source.lastSampleAgo, fresh: false }
       : { reachability: 0, lastAnswer: null, fresh: true, ...(configured && i === 0 ? {} : { firstPoll: INITIAL_DELAY }) };
-    final = moveEpoch(source, plan.answers, initiallyAnswers, start, epochEnd, from, record);
+    final = moveEpoch(source, answers, initiallyAnswers, start, epochEnd, from, record);
   });
   return { final: final!, changes };
 }
@@ -284,7 +335,7 @@ interface LeapState {
  * chronyd's selection (sources.c `SRC_SelectSource()`) at each moment an
  * input changes, from the configured states at 0.
  */
-function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMotion[], context: SourceContext, end: number, leapAt: (t: number) => LeapState, initial: { selected: number; synchronised: boolean }): SelectionHistory {
+function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMotion[], context: SourceContext, end: number, initial: { selected: number; synchronised: boolean }): SelectionHistory {
   const configured = normalizedSources(plan, context);
   const moments = new Set<number>();
   const add = (t: number): void => {
@@ -297,7 +348,6 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
     for (const change of motions[i]!.changes) add(change.at);
   });
   for (const t of plan.restarts) add(t);
-  for (const { at } of plan.leaps) add(at);
   const states: (Selection | undefined)[] = plan.sources.map(() => undefined);
   let selected = initial.selected;
   let reference = -1;
@@ -323,7 +373,6 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
       lostSync = true;
       restarted = true;
     }
-    const sourcesLeap = leapAt(t).leap;
     // chronyd selects whenever a source has a new sample: after a restart, every source is `M` until one has.
     const selectionRan =
       !plan.restarts.some((r) => r <= t) ||
@@ -348,10 +397,6 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
       if (status === null) return;
       if (status.fresh && status.answers === 0) {
         states[i] = { state: SourceState.NONSELECTABLE, selectState: selectionRan ? NOT_SYNCHRONIZED_YET(context.version) : SelectState.MISSING_SAMPLES };
-        return;
-      }
-      if (!config.isReferenceClock && sourcesLeap === LeapStatus.NOT_SYNCHRONIZED) {
-        states[i] = { state: SourceState.NONSELECTABLE, selectState: SelectState.NOT_SYNCHRONIZED };
         return;
       }
       if (status.fresh && status.answers < MIN_SAMPLES) {
@@ -542,7 +587,7 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
       : normalizeSource({ ...merged, reachability: merged.reachability || REACH_MASK, lastSampleAgo: merged.lastSampleAgo === NEVER || merged.reachability === 0 ? 0 : merged.lastSampleAgo }, source.path, context);
   };
   const atStart = plan.sources.map((source, i) => (i < base.sources.length ? base.sources[i]! : normalizeSource(source.config, source.path, context)));
-  const motions = plan.sources.map((source, i) => moveSource(source, atStart[i]!, plan.restarts, elapsed));
+  const motions = plan.sources.map((source, i) => moveSource(source, atStart[i]!, plan, elapsed));
 
   const startWall = Number(base.tracking.refTime.seconds) + base.tracking.refTime.nanoseconds / 1e9;
   // When each announcement is over: the midnight the leap second passes at.
@@ -559,7 +604,7 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
 
   const configuredSelected = base.sources.findIndex((s) => s.state === SourceState.SELECTED);
   const heard = plan.sources.map((_, i) => heardAt(i, elapsed));
-  const history = select(plan, heard, motions, context, elapsed, leapAt, {
+  const history = select(plan, heard, motions, context, elapsed, {
     selected: configuredSelected,
     synchronised: base.tracking.leapStatus !== LeapStatus.NOT_SYNCHRONIZED,
   });
@@ -573,7 +618,7 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
   const noticedAt = (at: number): number => {
     let time = noticed.get(at);
     if (time === undefined) {
-      time = referenceIndex >= 0 ? moveSource(plan.sources[referenceIndex]!, atStart[referenceIndex]!, plan.restarts, at).final.nextPoll : at;
+      time = referenceIndex >= 0 ? moveSource(plan.sources[referenceIndex]!, atStart[referenceIndex]!, plan, at).final.nextPoll : at;
       noticed.set(at, time);
     }
     return time;
@@ -611,7 +656,8 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
       // The wire float saturates at FLOAT_MAX; so does the state.
       rootDispersion: Math.min(tracking.rootDispersion + (elapsed - lastUpdate) * rate, FLOAT_MAX),
       offset: tracking.offset - clock.measured,
-      lastOffset: tracking.lastOffset + clockAt(plan, lastUpdate, noticedAt).error,
+      // The update that measured a step says so; later ones measure against the corrected time.
+      lastOffset: tracking.lastOffset + plan.steps.filter(({ at }) => Math.abs(noticedAt(at) - lastUpdate) < 1e-9).reduce((sum, { step }) => sum + step, 0),
     };
   }
 
@@ -639,8 +685,10 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
     const once = heard[i]!;
     const ago = Math.min(Math.floor(elapsed - motion.lastAnswer!), NEVER - 1);
     const counted = motion.fresh ? motion.totalAnswers : null;
-    // What its last sample measured of the clock's error.
-    const measuredError = clockAt(plan, motion.lastAnswer!, noticedAt).error;
+    // What its last sample measured of the clock's error: chronyd measures against its corrected
+    // time, so only a step it has not yet taken into account shows.
+    const atAnswer = clockAt(plan, motion.lastAnswer!, noticedAt);
+    const measuredError = atAnswer.error - atAnswer.measured;
     const config = explicit(once);
     const ntpdata = config.ntpdata;
     const sourceLeap = leap ?? undefined;
@@ -657,7 +705,8 @@ export function configAt(input: ChronyStateConfig, elapsed: number): ChronyState
         ...once.selectdata,
         state: selection?.selectState ?? once.selectdata.state,
         lastSampleAgo: ago,
-        ...(sourceLeap !== undefined && !once.isReferenceClock ? { leapStatus: sourceLeap } : {}),
+        // Selectdata keeps the leap status of the last synchronised reply.
+        ...(sourceLeap !== undefined && sourceLeap !== LeapStatus.NOT_SYNCHRONIZED && !once.isReferenceClock ? { leapStatus: sourceLeap } : {}),
       },
       ...(ntpdata
         ? {

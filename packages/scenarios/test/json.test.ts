@@ -168,6 +168,33 @@ describe("the JSON Schema", () => {
     }
   });
 
+  it("agrees with validateConfig on timeline events: one action each, named by its key", () => {
+    const sources = [{ address: "192.0.2.1" }];
+    const events: [unknown, boolean][] = [
+      [{ at: 1, source: 0, answers: false }, true],
+      [{ at: 1, source: "192.0.2.1", set: { latestMeas: 0.5 } }, true],
+      [{ at: 1, add: { address: "192.0.2.2" } }, true],
+      [{ at: 1, source: 0, remove: true }, true],
+      [{ at: 1, leap: 1 }, true],
+      [{ at: 1, step: -4 }, true],
+      [{ at: 1, restart: true }, true],
+      [{ at: 1, source: 0 }, false],
+      [{ at: 1, source: 0, answers: true, leap: 1 }, false],
+      [{ at: 1, source: 0, answers: true, set: {} }, false],
+      [{ at: 1, source: 0, leap: 1 }, false],
+      [{ at: 1, add: {}, restart: true }, false],
+      [{ at: 1 }, false],
+      [{ source: 0, answers: true }, false],
+      [{ at: 1, leap: 9 }, false],
+      [{ at: 1, set: { latestMeas: 1 } }, false],
+    ];
+    for (const [event, valid] of events) {
+      const json = { sources, timeline: [event] };
+      expect(validate(json), JSON.stringify(event)).toBe(valid);
+      expect(mockAccepts(json), JSON.stringify(event)).toBe(valid);
+    }
+  });
+
   it("agrees with validateConfig on the size of the source list", () => {
     for (const n of [1024, 1025]) {
       const json = { sources: Array.from({ length: n }, () => ({})) };

@@ -331,6 +331,17 @@ interface LeapState {
   readonly leap: LeapStatus | null;
 }
 
+/** A source that passed the checks before the vote: its interval and what decides between it and others. */
+interface Candidate {
+  readonly index: number;
+  readonly low: number;
+  readonly high: number;
+  readonly stratum: number;
+  readonly lastAnswer: number;
+  readonly reachable: boolean;
+  readonly span: number;
+}
+
 /**
  * chronyd's selection (sources.c `SRC_SelectSource()`) at each moment an
  * input changes, from the configured states at 0.
@@ -355,10 +366,11 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
   let restarted = false;
   let lostSync = false;
   const queue = [...moments].sort((a, b) => a - b);
-  const stale = new Set<number>();
+  // Moments added while going (when a source would go stale, when a distant one is combined again).
+  const revisits = new Set<number>();
   const revisit = (at: number, q: number): void => {
-    if (at > end || stale.has(at)) return;
-    stale.add(at);
+    if (at > end || revisits.has(at)) return;
+    revisits.add(at);
     const k = queue.findIndex((m, j) => j > q && m > at);
     queue.splice(k < 0 ? queue.length : k, 0, at);
   };
@@ -377,7 +389,6 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
     const selectionRan =
       !plan.restarts.some((r) => r <= t) ||
       plan.sources.some((source, i) => t >= source.addedAt && t < source.removedAt && (statusAt(motions[i]!, t)?.reachability ?? 0) !== 0);
-    interface Candidate { readonly index: number; readonly low: number; readonly high: number; readonly stratum: number; readonly lastAnswer: number; readonly reachable: boolean; readonly span: number }
     const candidates: Candidate[] = [];
     plan.sources.forEach((source, i) => {
       if (t < source.addedAt || t >= source.removedAt) {

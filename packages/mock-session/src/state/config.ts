@@ -273,7 +273,7 @@ export interface ServerStatsConfig {
 }
 
 /** Keys every timeline event has. */
-interface TimelineEventBase {
+export interface TimelineEventBase {
   /** Seconds since the start of the simulation, ≥ 0. */
   readonly at: number;
 }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ChronyConfigError, fromStateJson, validateConfig, type ChronyStateConfig, type Fault } from "@chrony/mock-session";
 import type { MockChronydOptions } from "./server.js";
 
@@ -37,56 +38,51 @@ Serves chronyd's command protocol over UDP from a ChronyStateConfig (JSON).
 Prints "listening on HOST:PORT" once bound; stops on SIGINT/SIGTERM; reloads FILE on SIGHUP
 (which also sets simulated time back to 0).`;
 
+/** The CLI's options, as `node:util` `parseArgs()` takes them. */
+const OPTIONS = {
+  state: { type: "string" },
+  scenario: { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  "allow-non-loopback": { type: "boolean" },
+  "udp-restrictions": { type: "boolean" },
+  "accept-control-commands": { type: "boolean" },
+  "real-time": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+const parse = (args: string[]) => parseArgs({ options: OPTIONS, args, strict: true, allowPositionals: false }).values;
+
 /** Parses the CLI's arguments; throws `Error` with a message for the user on bad input. */
 export function parseArguments(argv: readonly string[]): CliArguments {
-  let stateFile: string | null = null;
-  let help = false;
-  const options: { -readonly [K in keyof MockChronydOptions]: MockChronydOptions[K] } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--state":
-      case "--scenario":
-        if (stateFile !== null) throw new Error("give only one of --state and --scenario");
-        stateFile = flag === "--scenario" ? scenarioFile(value()) : value();
-        break;
-      case "--port": {
-        const text = value();
-        const port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port: expected 0 to 65535, got ${text}`);
-        options.port = port;
-        break;
-      }
-      case "--host":
-        options.host = value();
-        break;
-      case "--allow-non-loopback":
-        options.allowNonLoopback = true;
-        break;
-      case "--udp-restrictions":
-        options.udpRestrictions = true;
-        break;
-      case "--accept-control-commands":
-        options.acceptControlCommands = true;
-        break;
-      case "--real-time":
-        options.clock = "real";
-        break;
-      case "-h":
-      case "--help":
-        help = true;
-        break;
-      default:
-        throw new Error(`unknown argument ${arg}`);
-    }
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse([...argv]);
+  } catch (error) {
+    // parseArgs' words for the common mistakes are long (and name the argument in quotes): say what to fix.
+    const { code, message } = error as { code?: string; message: string };
+    const quoted = /'([^' ]+)/.exec(message)?.[1];
+    if (quoted !== undefined && (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")) throw new Error(`unknown argument ${quoted}`);
+    if (quoted !== undefined && code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new Error(`${quoted} needs a value`);
+    throw new Error(message);
   }
-  return { stateFile, options, help };
+  for (const key of ["state", "scenario", "port", "host"] as const) {
+    if (values[key] === "") throw new Error(`--${key} needs a value`);
+  }
+  if (values.state !== undefined && values.scenario !== undefined) throw new Error("give only one of --state and --scenario");
+  const options: { -readonly [K in keyof MockChronydOptions]: MockChronydOptions[K] } = {};
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port: expected 0 to 65535, got ${values.port}`);
+    options.port = port;
+  }
+  if (values.host !== undefined) options.host = values.host;
+  if (values["allow-non-loopback"]) options.allowNonLoopback = true;
+  if (values["udp-restrictions"]) options.udpRestrictions = true;
+  if (values["accept-control-commands"]) options.acceptControlCommands = true;
+  if (values["real-time"]) options.clock = "real";
+  const stateFile = values.scenario !== undefined ? scenarioFile(values.scenario) : (values.state ?? null);
+  return { stateFile, options, help: values.help === true };
 }
 
 /**

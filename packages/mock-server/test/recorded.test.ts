@@ -9,38 +9,12 @@
  * for byte. Field values differ (the fake serves its own state), so record
  * data is not compared.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PROTOCOL, SourceState } from "@chrony/fields";
 import { normalizeState, validateConfig, type ChronyStateConfig } from "@chrony/mock-session";
 import { EXTRA_CODES, HEADER } from "@chrony/protocol";
 import { handleRequest } from "../src/index.js";
-
-interface RecordedDatagrams {
-  readonly request: string;
-  /** `null`: chronyd sent nothing back. */
-  readonly reply: string | null;
-}
-
-interface Recording {
-  readonly chronyd: string;
-  readonly client: string;
-  readonly transport: "unix" | "udp";
-  readonly exchanges: readonly (RecordedDatagrams & { readonly command: string; readonly invocation: string })[];
-  readonly probes?: readonly (RecordedDatagrams & { readonly probe: string })[];
-}
-
-const FIXTURE_DIR = new URL("../../protocol/test/fixtures/", import.meta.url);
-
-function fromHex(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, "hex"));
-}
-
-/** "4.8" → 4.08, the `major + minor / 100` of mock-session's `ServerState.version`. */
-function versionNumber(text: string): number {
-  const [major, minor] = text.split(".").map(Number) as [number, number];
-  return major + minor / 100;
-}
+import { chronycVersion, fromHex, readRecording, recordingFiles, versionNumber } from "../../protocol/test/recordings.js";
 
 /** A state like the recordings' lab: synchronised to 127.0.0.1, with 127.0.0.2 never heard from, time smoothing on, no RTC. */
 function labState(serverVersion: string): ChronyStateConfig {
@@ -55,12 +29,9 @@ function labState(serverVersion: string): ChronyStateConfig {
   };
 }
 
-const FILES = readdirSync(FIXTURE_DIR)
-  .filter((file) => /^chronyd-\d+\.\d+-chronyc(-udp)?\.json$/.test(file))
-  .sort();
-const RECORDINGS = FILES.map((file) => ({
+const RECORDINGS = recordingFiles().map((file) => ({
   file,
-  recording: JSON.parse(readFileSync(new URL(file, FIXTURE_DIR), "utf8")) as Recording,
+  recording: readRecording(file),
 })).sort((a, b) => versionNumber(a.recording.chronyd) - versionNumber(b.recording.chronyd) || a.file.localeCompare(b.file));
 
 it("finds the recordings of every chronyd version", () => {
@@ -69,7 +40,7 @@ it("finds the recordings of every chronyd version", () => {
 });
 
 for (const { file, recording } of RECORDINGS) {
-  const chronyc = /^chronyc (\d+\.\d+)/.exec(recording.client)?.[1] ?? recording.client;
+  const chronyc = chronycVersion(recording);
   const udp = recording.transport === "udp";
 
   describe(`chronyd ${recording.chronyd} (chronyc ${chronyc}), ${udp ? "UDP" : "Unix socket"}`, () => {

@@ -10,7 +10,6 @@
  *
  * Every `chronyd-<version>-chronyc[-udp].json` in `fixtures/` is checked.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   ChronyErr,
@@ -49,38 +48,7 @@ import {
   type WireAddress,
   type WireTime,
 } from "../src/index.js";
-
-interface RecordedExchange {
-  /** What chronyc asked for: a report name, or `n_sources` for the source count. */
-  readonly command: string;
-  /** The chronyc command that sent it. */
-  readonly invocation: string;
-  readonly request: string;
-  /** `null` would be no reply; chronyd answered every request recorded. */
-  readonly reply: string | null;
-}
-
-/** A datagram of our own sent to the recorded chronyd, and its answer. */
-interface RecordedProbe {
-  /** What the probe tests. */
-  readonly probe: string;
-  readonly request: string;
-  /** `null`: chronyd sent nothing back. */
-  readonly reply: string | null;
-}
-
-interface Recording {
-  readonly chronyd: string;
-  readonly client: string;
-  readonly transport: "unix" | "udp";
-  readonly recorded: string;
-  readonly exchanges: readonly RecordedExchange[];
-  /** `chronyc -n -c <invocation>` output lines. */
-  readonly chronyc: Readonly<Record<string, readonly string[]>>;
-  /** chronyc's exit status where it was not 0. */
-  readonly chronycExitStatus?: Readonly<Record<string, number>>;
-  readonly probes?: readonly RecordedProbe[];
-}
+import { FIXTURE_NAME, chronycVersion, fromHex, readRecording, recordingFiles, versionNumber, type RecordedExchange, type RecordedProbe, type Recording } from "./recordings.js";
 
 /** One recorded exchange, parsed. */
 interface Exchange {
@@ -104,27 +72,6 @@ interface Fixture {
   readonly exchanges: readonly Exchange[];
 }
 
-const FIXTURE_DIR = new URL("./fixtures/", import.meta.url);
-const FIXTURE_NAME = /^chronyd-(\d+\.\d+)-chronyc(-udp)?\.json$/;
-
-function fromHex(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, "hex"));
-}
-
-/** "4.8" → 4.08. */
-function versionNumber(text: string): number {
-  const match = /^(\d+)\.(\d+)$/.exec(text);
-  if (!match) throw new Error(`not a chronyd version: ${text}`);
-  return Number(match[1]) + Number(match[2]) / 100;
-}
-
-/** The chronyc version of a fixture's `client` ("chronyc 4.3 (Debian 12)" → "4.3"). */
-function chronycVersion(recording: Recording): string {
-  const match = /^chronyc (\d+\.\d+)\b/.exec(recording.client);
-  if (!match) throw new Error(`client is not a chronyc: ${recording.client}`);
-  return match[1]!;
-}
-
 function parse(recording: Recording): Exchange[] {
   return recording.exchanges.map((recorded, index) => {
     const request = fromHex(recorded.request);
@@ -145,7 +92,7 @@ function parse(recording: Recording): Exchange[] {
 }
 
 function load(file: string): Fixture {
-  const recording = JSON.parse(readFileSync(new URL(file, FIXTURE_DIR), "utf8")) as Recording;
+  const recording = readRecording(file);
   const transport = recording.transport === "udp" ? "UDP" : "Unix socket";
   return {
     file,
@@ -156,8 +103,7 @@ function load(file: string): Fixture {
   };
 }
 
-const FIXTURES: readonly Fixture[] = readdirSync(FIXTURE_DIR)
-  .filter((file) => file.endsWith(".json"))
+const FIXTURES: readonly Fixture[] = recordingFiles()
   .map(load)
   .sort((a, b) => a.version - b.version || a.file.localeCompare(b.file));
 const UNIX_FIXTURES = FIXTURES.filter((f) => f.recording.transport === "unix");

@@ -1,5 +1,5 @@
 /** How `MockChronySession.update()` combines a change with the current config. */
-import type { ChronyStateConfig } from "./config.js";
+import type { ChronyStateConfig, SourceConfig } from "./config.js";
 import { snapshotState, snapshotUpdate } from "./schema.js";
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> | null } : T;
@@ -32,4 +32,12 @@ function mergeObjects(base: Record<string, unknown>, change: Record<string, unkn
     result[key] = isRecord(value) && isRecord(current) ? mergeObjects(current, value) : value;
   }
   return result;
+}
+
+/**
+ * A source's config with a timeline `set` over it, merged as `update()`
+ * merges. Both are parts of a validated snapshot, so they are merged as they are.
+ */
+export function mergeSource(base: SourceConfig, change: SourceConfig): SourceConfig {
+  return mergeObjects(base as Record<string, unknown>, change as Record<string, unknown>) as SourceConfig;
 }

@@ -31,6 +31,7 @@ import type {
 } from "./config.js";
 import { ChronyConfigError } from "./errors.js";
 import { validateConfig } from "./schema.js";
+import { mergeSource } from "./merge.js";
 import { resolveTimeline, type Plan } from "./timeline.js";
 import { referenceIdOf, type WireTime } from "@chrony/protocol";
 
@@ -414,16 +415,6 @@ function checkSets(plan: Plan, context: SourceContext): void {
       normalizeSource(merged, path, context);
     }
   }
-}
-
-/** `change` over `base`, nested records merged key by key (as `update()` merges). */
-export function mergeSource(base: SourceConfig, change: SourceConfig): SourceConfig {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(change)) {
-    const current = merged[key];
-    merged[key] = typeof value === "object" && value !== null && typeof current === "object" && current !== null ? { ...current, ...value } : value;
-  }
-  return merged as SourceConfig;
 }
 
 const SERVER_STATS_KEYS = [

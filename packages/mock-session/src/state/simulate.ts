@@ -19,7 +19,8 @@
 import { LeapStatus, SelectOption, SelectState, SourceState } from "@chrony/fields";
 import type { WireTime } from "@chrony/protocol";
 import type { ChronyStateConfig, ExactTimeConfig, SourceConfig, TrackingConfig } from "./config.js";
-import { mergeSource, normalizeSource, normalizeState, sourceAddress, type ServerState, type Source, type SourceContext } from "./normalize.js";
+import { mergeSource } from "./merge.js";
+import { normalizeSource, normalizeState, sourceAddress, type ServerState, type Source, type SourceContext } from "./normalize.js";
 import { resolveTimeline, type Plan, type SourcePlan } from "./timeline.js";
 import { validateConfig } from "./schema.js";
 import { FLOAT_MAX } from "./spec.js";

@@ -289,17 +289,21 @@ export class ChronyConnection implements AsyncDisposable {
   private records<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
     return this.enqueue(async () => {
       try {
-        try {
-          return await this.fetch(report, read);
-        } catch (error) {
-          if (!isTransportFailure(error)) throw error;
-          // chronyd restarted (or the socket broke): one fresh socket and session, one more try.
-          return await this.fetch(report, read);
-        }
+        return await this.fetchReopening(report, read);
       } catch (error) {
         throw this.real ? withUnmockedHint(error) : error;
       }
     });
+  }
+
+  /** {@link fetch}, and once more on a fresh socket and session when the socket failed (chronyd restarted). */
+  private async fetchReopening<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
+    try {
+      return await this.fetch(report, read);
+    } catch (error) {
+      if (!isTransportFailure(error)) throw error;
+      return await this.fetch(report, read);
+    }
   }
 
   /** One try; a session left waiting for a reply (timeout, broken socket) is replaced, never reused. */

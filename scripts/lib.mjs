@@ -32,13 +32,17 @@ export function toolEnv(extra = {}) {
   };
 }
 
-/** Runs a command, inheriting stdio unless capture is set. Returns spawnSync's result. */
-export function run(cmd, args, { cwd = ROOT, capture = false } = {}) {
+/**
+ * Runs a command, inheriting stdio unless capture is set. Returns spawnSync's result;
+ * with `timeoutMs`, the command is sent SIGTERM when it runs longer (`error.code` is "ETIMEDOUT").
+ */
+export function run(cmd, args, { cwd = ROOT, capture = false, timeoutMs } = {}) {
   return spawnSync(cmd, args, {
     cwd,
     env: toolEnv(),
     stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit",
     encoding: "utf8",
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs, killSignal: "SIGTERM" }),
   });
 }
 

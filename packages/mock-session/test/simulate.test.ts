@@ -107,6 +107,27 @@ describe("advance()", () => {
     expect(lost.tracking.rootDispersion).toBeCloseTo(at0.tracking.rootDispersion + 566 * rate, 12);
   });
 
+  it("keeps an unreachable source selectable for the span of one that has samples from before its last, then stale", () => {
+    // Source 0's last answer is at 0 s; source 1 has no samples yet and answers from 0.1 s, so its span
+    // grows with time until its full 100 s. Source 0 is stale from the moment that span is full.
+    const session = new MockChronySession({
+      sources: [
+        { address: "192.0.2.1", poll: 0, lastSampleAgo: 0 },
+        { address: "192.0.2.2", poll: -5, reachability: 0, lastSampleAgo: 0xffffffff, state: SourceState.UNSELECTED, sourcestats: { span: 100 } },
+      ],
+      timeline: [
+        { at: 0.1, source: 0, answers: false },
+        { at: 0.1, source: 1, answers: true },
+      ],
+    });
+    session.advance(99.9);
+    expect(session.state.sources[0]!.reachability).toBe(0);
+    expect(session.state.sources[0]!.selectdata.state).not.toBe(SelectState.STALE);
+    session.advance(0.2);
+    expect(session.state.sources[0]!.selectdata.state).toBe(SelectState.STALE);
+    expect(session.state.sources[1]!.state).toBe(SourceState.SELECTED);
+  });
+
   it("recovers when the source answers again, the pending request first", () => {
     const session = new MockChronySession({ ...UPSTREAM_LOST, timeline: [...UPSTREAM_LOST.timeline!, { at: 1000, source: "192.0.2.1", answers: true }] });
     session.advance(999.5);

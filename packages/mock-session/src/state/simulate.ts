@@ -340,7 +340,10 @@ interface Candidate {
   readonly stratum: number;
   readonly lastAnswer: number;
   readonly reachable: boolean;
+  /** The span its samples reach once enough are in (sourcestats' span). */
   readonly span: number;
+  /** Since when it has samples: its epoch's start when it started afresh, else long before. */
+  readonly sampledSince: number;
 }
 
 /**
@@ -423,21 +426,24 @@ function select(plan: Plan, heard: readonly Source[], motions: readonly SourceMo
         stratum: config.stratum,
         lastAnswer: status.lastAnswer ?? -Infinity,
         reachable: status.reachability !== 0,
-        span: status.fresh ? Math.min(span, t - status.epochStart) : span,
+        span,
+        sampledSince: status.fresh ? status.epochStart : -Infinity,
       });
     });
     // An unreachable source stays selectable while its last sample is no older than the oldest
-    // sample of the reachable ones (approximated by their span).
-    const oldestReachable = Math.max(0, ...candidates.filter((c) => c.reachable).map((c) => c.span));
+    // sample of the reachable ones (approximated by their span, which grows from a fresh start).
+    const reachable = candidates.filter((c) => c.reachable);
+    const oldestReachable = Math.max(0, ...reachable.map((c) => Math.min(c.span, t - c.sampledSince)));
     const selectable = candidates.filter((c) => {
       if (c.reachable) return true;
-      const staleAt = c.lastAnswer + oldestReachable;
-      if (t - c.lastAnswer > oldestReachable || !Number.isFinite(staleAt)) {
+      if (t - c.lastAnswer > oldestReachable || !Number.isFinite(c.lastAnswer)) {
         states[c.index] = { state: SourceState.NONSELECTABLE, selectState: SelectState.STALE };
         return false;
       }
-      // Look again once it would be stale.
-      revisit(staleAt + 1e-9, q);
+      // Look again once it is stale. A reachable source whose samples began after this one's last
+      // never holds it (its oldest sample is newer); one whose began before holds it for its full span.
+      const holding = reachable.filter((r) => r.sampledSince <= c.lastAnswer).map((r) => r.span);
+      revisit(c.lastAnswer + Math.max(0, ...holding) + 1e-9, q);
       return true;
     });
     // Every source not selectable now is penalised once it is again (`distant`).

@@ -20,8 +20,9 @@ import { fromStateJson } from "@chrony/mock-session";
  *   every other unknown key are rejected by name, and nesting deeper than a
  *   state has is rejected without recursing into it.
  *
- * @throws `ChronyConfigError` (a `TypeError`) for an unknown name or an
- * invalid state; `SyntaxError` for text that starts with `{` but is not JSON.
+ * @throws `ChronyConfigError` (a `TypeError`) for an unknown name, text
+ * that starts with `{` but is not JSON (the parser's `SyntaxError` is its
+ * `cause`), or an invalid state.
  */
 export function loadScenario(name: ScenarioName): ChronyStateConfig;
 export function loadScenario(json: string | object): ChronyStateConfig;
@@ -32,7 +33,11 @@ export function loadScenario(input: string | object): ChronyStateConfig {
     if (!input.trimStart().startsWith("{")) {
       throw new ChronyConfigError("", `a scenario name (one of ${SCENARIO_NAMES.join(", ")}) or a state as JSON text (starting with "{")`, input);
     }
-    json = JSON.parse(input) as unknown;
+    try {
+      json = JSON.parse(input) as unknown;
+    } catch (error) {
+      throw new ChronyConfigError("", "a state as JSON text", input, { got: `text that is not JSON (${(error as Error).message})`, cause: error });
+    }
   }
   let decoded: unknown;
   try {

@@ -242,7 +242,17 @@ describe("loadScenario", () => {
   it("rejects unknown names, bad JSON and invalid states with the path", () => {
     expect(() => loadScenario("ntp-sync" as "ntp-synced")).toThrow(ChronyConfigError);
     expect(() => loadScenario("ntp-sync" as "ntp-synced")).toThrow(/^config: expected a scenario name \(one of ntp-synced, unsync, .*\), got "ntp-sync"$/);
-    expect(() => loadScenario("{ nope")).toThrow(SyntaxError);
+    const notJson = (() => {
+      try {
+        loadScenario("{ nope");
+      } catch (error) {
+        return error as ChronyConfigError;
+      }
+    })();
+    expect(notJson).toBeInstanceOf(ChronyConfigError);
+    expect(notJson?.message).toMatch(/^config: expected a state as JSON text, got text that is not JSON \(.+\)$/);
+    expect(notJson?.cause).toBeInstanceOf(SyntaxError);
+    expect(() => loadScenario("{")).toThrow(ChronyConfigError);
     expect(() => loadScenario({ sources: [{ reachability: 300 }] })).toThrow(/sources\[0\]\.reachability/);
     expect(() => loadScenario({ sources: [{ address: "GPS", mode: 0 }] })).toThrow(ChronyConfigError);
     expect(() => loadScenario({ $schema: "./chrony-state.schema.json", tracking: { bogus: 1 } })).toThrow(/^tracking: unknown key "bogus"/);

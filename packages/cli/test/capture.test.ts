@@ -6,13 +6,13 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { loadScenario } from "@chrony/scenarios";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ChronyConnection } from "@chrony/bindings";
 import { MockChronySession, faults, type ChronyStateConfig } from "@chrony/mock-session";
 import { capture, captureJson, redactState } from "../src/index.js";
@@ -116,7 +116,9 @@ describe.skipIf(!available)("capture of a real chronyd", () => {
       expect(captured.skipped).toEqual([]);
       expect(captured.serverVersion).toBe("4.3");
       // Through the JSON file, as a user keeps it, served by the fake chronyd's own command line.
-      const file = join(mkdtempSync(join(tmpdir(), "capture-")), "state.json");
+      const dir = mkdtempSync(join(tmpdir(), "capture-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      const file = join(dir, "state.json");
       writeFileSync(file, captureJson(captured));
       const port = await freePort();
       const server = spawn(process.execPath, [MOCK_SERVER_CLI, "--state", file, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });

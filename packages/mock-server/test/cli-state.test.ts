@@ -4,18 +4,19 @@
  * through mock-session's validation like any other.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChronyConfigError } from "@chrony/mock-session";
 import { loadStateFile } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "mock-server-state-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Builds dist/ unless it is newer than every source file (turbo's test task does not wait for this package's own build). */
 function ensureBuilt(): void {

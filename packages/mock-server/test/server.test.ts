@@ -2,11 +2,11 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { REPORTS, ReplyStatus } from "@chrony/fields";
 import { ChronyConfigError, normalizeState } from "@chrony/mock-session";
 import { expectedRequestLength } from "@chrony/protocol";
@@ -191,6 +191,7 @@ describe("chrony-mock-server CLI", () => {
     expect(() => scenarioFile("gps-refclok", root)).toThrow(/no such preset; @chrony\/scenarios has ntp-synced, unsync/);
     // Outside a project with @chrony/scenarios (and without the NODE_PATH pnpm's runners set), the name is explained.
     const outside = mkdtempSync(join(tmpdir(), "no-scenarios-"));
+    onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
     let message = "";
     try {
       scenarioFileWithoutNodePath(outside);
@@ -203,6 +204,7 @@ describe("chrony-mock-server CLI", () => {
 
   it("prints where it listens, serves chronyc, and stops on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mock-server-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, "state.json");
     writeFileSync(file, JSON.stringify({ state: SYNCED, faults: [{ reply: "status", status: "NORTC", report: "tracking" }] }));
     const root = buildDist();

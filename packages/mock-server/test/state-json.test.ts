@@ -1,13 +1,15 @@
 /** State files in the JSON form of scenarios and captures: 64-bit values as decimal strings, `$schema` first. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { loadStateFile } from "../src/index.js";
 
 describe("loadStateFile", () => {
   it("reads 64-bit counters and exact times written as decimal strings, as chrony-ts capture writes them", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "state-json-")), "capture.json");
+    const dir = mkdtempSync(join(tmpdir(), "state-json-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "capture.json");
     writeFileSync(
       file,
       JSON.stringify({

@@ -273,10 +273,11 @@ export class ChronyConnection implements AsyncDisposable {
     return this.close();
   }
 
-  private async single<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T> {
-    const [first] = await this.list(report, read);
-    if (first === undefined) throw new ChronyError(`chronyd sent no ${report} record`);
-    return first;
+  private single<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T> {
+    return this.list(report, read).then((records) => {
+      if (records.length === 0) throw new ChronyError(`chronyd sent no ${report} record`);
+      return records[0]!;
+    });
   }
 
   private list<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T[]> {
@@ -287,32 +288,23 @@ export class ChronyConnection implements AsyncDisposable {
   }
 
   private records<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
-    return this.enqueue(async () => {
-      try {
-        return await this.fetchReopening(report, read);
-      } catch (error) {
-        throw this.real ? withUnmockedHint(error) : error;
-      }
-    });
+    return this.enqueue(() => this.fetch(report, read));
   }
 
-  /** {@link fetch}, and once more on a fresh socket and session when the socket failed (chronyd restarted). */
-  private async fetchReopening<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
-    try {
-      return await this.fetch(report, read);
-    } catch (error) {
-      if (!isTransportFailure(error)) throw error;
-      return await this.fetch(report, read);
-    }
-  }
-
-  /** One try; a session left waiting for a reply (timeout, broken socket) is replaced, never reused. */
+  /**
+   * Reads a report on the current session. A session left waiting for a
+   * reply (timeout, broken socket) is replaced, never reused; when the
+   * socket failed (chronyd restarted), the read runs once more on a fresh one.
+   */
   private async fetch<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
-    try {
-      return await this.currentSession().fetch(report, read, this.policy);
-    } catch (error) {
-      if (error instanceof ChronyTimeoutError || isTransportFailure(error)) this.release();
-      throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.currentSession().fetch(report, read, this.policy);
+      } catch (error) {
+        const transport = isTransportFailure(error);
+        if (transport || error instanceof ChronyTimeoutError) this.release();
+        if (!transport || attempt > 0) throw this.real ? withUnmockedHint(error) : error;
+      }
     }
   }
 

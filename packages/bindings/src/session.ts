@@ -99,8 +99,9 @@ export class Session {
     { timeoutMs, retries }: RequestPolicy,
     firstSent?: number,
   ): Promise<void> {
+    const { lib, handle, fd } = this;
     const action = () => (record === null ? `Counting ${report} records` : `Reading ${report} record ${record}`);
-    for (let attempt = 0; attempt <= retries; attempt++) {
+    attempts: for (let attempt = 0; attempt <= retries; attempt++) {
       // Re-issuing the request makes libchrony send it with a new sequence number; late answers to earlier ones are ignored.
       const sent = attempt === 0 && firstSent !== undefined ? firstSent : send();
       if (sent === ChronyErr.SEND_FAILED && this.errno() === Errno.EAGAIN) {
@@ -109,26 +110,21 @@ export class Session {
         continue;
       }
       if (sent !== ChronyErr.OK) throw this.failure(sent, report, action());
-      if (await this.receive(report, action, timeoutMs)) return;
+      // Process responses until libchrony needs no more, or the attempt's time runs out.
+      const deadline = performance.now() + timeoutMs;
+      while (lib.chrony_needs_response(handle)) {
+        const remaining = deadline - performance.now();
+        if (remaining <= 0 || (lib.waitReadable && !(await lib.waitReadable(fd, remaining)))) continue attempts;
+        const result = lib.chrony_process_response(handle);
+        if (result !== ChronyErr.OK) throw this.failure(result, report, action());
+      }
+      return;
     }
     throw new ChronyTimeoutError(
       `${action()}: no response from chronyd at ${describe(this.address)} within ${timeoutMs} ms (${retries + 1} attempts)`,
       retries + 1,
       timeoutMs,
     );
-  }
-
-  /** Processes responses until libchrony needs no more; `false` when the attempt's time ran out. */
-  private async receive(report: ReportName, action: () => string, timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
-    while (this.lib.chrony_needs_response(this.handle)) {
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return false;
-      if (this.lib.waitReadable && !(await this.lib.waitReadable(this.fd, remaining))) return false;
-      const result = this.lib.chrony_process_response(this.handle);
-      if (result !== ChronyErr.OK) throw this.failure(result, report, action());
-    }
-    return true;
   }
 
   private errno(): number {

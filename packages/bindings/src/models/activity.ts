@@ -1,29 +1,36 @@
 import type { FieldReader } from "../records.js";
-import { initModel, Validator, type ModelFields } from "./model.js";
+import { Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<Activity>>("Activity").nonNegative(
+  "onlineSources",
+  "offlineSources",
+  "burstOnlineReturnSources",
+  "burstOfflineReturnSources",
+  "unresolvedSources",
+);
 
 /** How many sources are online and offline (`chronyc activity`). */
 export class Activity {
   /** Sources online. */
-  declare readonly onlineSources: number;
+  readonly onlineSources: number;
   /** Sources offline. */
-  declare readonly offlineSources: number;
+  readonly offlineSources: number;
   /** Sources doing a burst, returning to online afterwards. */
-  declare readonly burstOnlineReturnSources: number;
+  readonly burstOnlineReturnSources: number;
   /** Sources doing a burst, returning to offline afterwards. */
-  declare readonly burstOfflineReturnSources: number;
+  readonly burstOfflineReturnSources: number;
   /** Sources whose name is not resolved yet. */
-  declare readonly unresolvedSources: number;
+  readonly unresolvedSources: number;
 
   /** @throws {@link ChronyDataError} for a negative count. */
   constructor(fields: ModelFields<Activity>) {
-    new Validator("Activity", fields).nonNegative(
-      "onlineSources",
-      "offlineSources",
-      "burstOnlineReturnSources",
-      "burstOfflineReturnSources",
-      "unresolvedSources",
-    );
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.onlineSources = fields.onlineSources;
+    this.offlineSources = fields.offlineSources;
+    this.burstOnlineReturnSources = fields.burstOnlineReturnSources;
+    this.burstOfflineReturnSources = fields.burstOfflineReturnSources;
+    this.unresolvedSources = fields.unresolvedSources;
+    Object.freeze(this);
   }
 
   /** All sources chronyd knows, in any state. */

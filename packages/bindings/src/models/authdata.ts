@@ -1,6 +1,8 @@
 import { AUTH_KEY_TYPE, AUTH_MODE, AuthMode, type AuthKeyType } from "@chrony/fields";
 import type { FieldReader } from "../records.js";
-import { initModel, Validator, type ModelFields } from "./model.js";
+import { Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<AuthData>>("AuthData").known("mode", AUTH_MODE).known("keyType", AUTH_KEY_TYPE, { zeroPasses: true });
 
 /**
  * Authentication of one NTP source (`chronyc authdata`). The record carries
@@ -9,29 +11,37 @@ import { initModel, Validator, type ModelFields } from "./model.js";
  */
 export class AuthData {
   /** None, symmetric key or NTS (`AuthMode` of `@chrony/fields`). */
-  declare readonly mode: AuthMode;
+  readonly mode: AuthMode;
   /** Key type (`AuthKeyType`), 0 without a key. */
-  declare readonly keyType: AuthKeyType | 0;
+  readonly keyType: AuthKeyType | 0;
   /** Key ID. */
-  declare readonly keyId: number;
+  readonly keyId: number;
   /** Key length in bits. */
-  declare readonly keyLength: number;
+  readonly keyLength: number;
   /** NTS-KE attempts. */
-  declare readonly keyEstablishmentAttempts: number;
+  readonly keyEstablishmentAttempts: number;
   /** Seconds since the last NTS key establishment. */
-  declare readonly lastKeyEstablishmentAgo: number;
+  readonly lastKeyEstablishmentAgo: number;
   /** NTS cookies held. */
-  declare readonly cookies: number;
+  readonly cookies: number;
   /** Length of the cookies in bytes. */
-  declare readonly cookieLength: number;
+  readonly cookieLength: number;
   /** Whether the server answered with an NTS NAK. */
-  declare readonly nak: boolean;
+  readonly nak: boolean;
 
   /** @throws {@link ChronyDataError} for an unknown mode or key type. */
   constructor(fields: ModelFields<AuthData>) {
-    const validator = new Validator("AuthData", fields).known("mode", AUTH_MODE);
-    if (fields.keyType !== 0) validator.known("keyType", AUTH_KEY_TYPE);
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.mode = fields.mode;
+    this.keyType = fields.keyType;
+    this.keyId = fields.keyId;
+    this.keyLength = fields.keyLength;
+    this.keyEstablishmentAttempts = fields.keyEstablishmentAttempts;
+    this.lastKeyEstablishmentAgo = fields.lastKeyEstablishmentAgo;
+    this.cookies = fields.cookies;
+    this.cookieLength = fields.cookieLength;
+    this.nak = fields.nak;
+    Object.freeze(this);
   }
 
   /** Whether the source is authenticated at all. */

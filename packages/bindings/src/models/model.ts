@@ -12,48 +12,63 @@ export type ModelFields<M> = {
   readonly [K in keyof M as M[K] extends (...args: never[]) => unknown ? never : K]: M[K];
 };
 
-/** Copies the fields onto a model instance and freezes it. */
-export function initModel<M extends object>(model: M, fields: ModelFields<M>): void {
-  Object.assign(model, fields);
-  Object.freeze(model);
-}
-
 type NumericKey<T> = { [K in keyof T]: T[K] extends number | null ? K : never }[keyof T] & string;
 
-/** Checks on one model's fields; each failure is a {@link ChronyDataError} naming the model, field and value. */
-export class Validator<T extends object> {
-  constructor(
-    private readonly model: string,
-    private readonly fields: T,
-  ) {}
+interface Rule {
+  readonly key: string;
+  readonly ok: (value: number) => boolean;
+  readonly problem: string;
+  /** Zero passes: the field is unset (e.g. an NTP mode before the first reply). */
+  readonly zeroPasses: boolean;
+}
 
-  /** Numbers must be finite (not NaN or ±Infinity). Absent (`null`) fields pass. */
+/**
+ * pychrony-style checks on one model's fields, built once per model and run
+ * in order on every instance; the first failure is a {@link ChronyDataError}
+ * naming the model, field and value. Absent (`null`) fields pass.
+ */
+export class Validator<T extends object> {
+  readonly #rules: Rule[] = [];
+
+  constructor(private readonly model: string) {}
+
+  /** Numbers must be finite (not NaN or ±Infinity). */
   finite(...keys: NumericKey<T>[]): this {
-    return this.each(keys, (value) => Number.isFinite(value), "is not a finite number");
+    return this.add(keys, Number.isFinite, "is not a finite number");
   }
 
   /** Numbers must be ≥ 0. */
   nonNegative(...keys: NumericKey<T>[]): this {
-    return this.each(keys, (value) => value >= 0, "must be non-negative");
+    return this.add(keys, (value) => value >= 0, "must be non-negative");
   }
 
   /** An integer within [min, max]. */
   range(key: NumericKey<T>, min: number, max: number): this {
-    return this.each([key], (value) => Number.isInteger(value) && value >= min && value <= max, `must be an integer in ${min}..${max}`);
+    return this.add([key], (value) => Number.isInteger(value) && value >= min && value <= max, `must be an integer in ${min}..${max}`);
   }
 
-  /** A value libchrony has a constant for (a newer chronyd may send one this version does not know). */
-  known(key: NumericKey<T>, constants: ConstantSet<Readonly<Record<string, number>>>): this {
-    return this.each([key], (value) => constants.nameOf(value) !== null, "is not a known value (newer chronyd?)");
+  /**
+   * A value libchrony has a constant for (a newer chronyd may send one this
+   * version does not know); with `zeroPasses`, 0 stands for "not set" and passes too.
+   */
+  known(key: NumericKey<T>, constants: ConstantSet<Readonly<Record<string, number>>>, { zeroPasses = false } = {}): this {
+    return this.add([key], (value) => constants.nameOf(value) !== null, "is not a known value (newer chronyd?)", zeroPasses);
   }
 
-  private each(keys: readonly NumericKey<T>[], ok: (value: number) => boolean, problem: string): this {
-    for (const key of keys) {
-      const value = this.fields[key] as number | null;
-      if (value !== null && !ok(value)) {
-        throw new ChronyDataError(`Invalid ${this.model}.${key}: ${value} ${problem}`, { field: key, value });
-      }
+  /** @throws {@link ChronyDataError} for the first field that fails its rule. */
+  check(fields: T): void {
+    // An indexed loop over plain records: this runs for every record read.
+    const rules = this.#rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      const value = fields[rule.key as keyof T] as number | null;
+      if (value === null || (rule.zeroPasses && value === 0) || rule.ok(value)) continue;
+      throw new ChronyDataError(`Invalid ${this.model}.${rule.key}: ${value} ${rule.problem}`, { field: rule.key, value });
     }
+  }
+
+  private add(keys: readonly NumericKey<T>[], ok: (value: number) => boolean, problem: string, zeroPasses = false): this {
+    for (const key of keys) this.#rules.push({ key, ok, problem, zeroPasses });
     return this;
   }
 }
@@ -64,8 +79,27 @@ export class Validator<T extends object> {
  * otherwise as a dotted quad (`"127.0.0.1"`). Zero gives `""`.
  */
 export function referenceIdName(referenceId: number): string {
-  const bytes = [24, 16, 8, 0].map((shift) => (referenceId >>> shift) & 0xff);
-  while (bytes.length > 0 && bytes[bytes.length - 1] === 0) bytes.pop();
-  const printable = bytes.every((byte) => byte >= 0x20 && byte < 0x7f);
-  return printable ? String.fromCharCode(...bytes) : [24, 16, 8, 0].map((shift) => (referenceId >>> shift) & 0xff).join(".");
+  let name = REFERENCE_ID_NAMES.get(referenceId);
+  if (name === undefined) {
+    name = formatReferenceId(referenceId);
+    // A few sources' IDs recur in every reply; the bound keeps a changing set from growing it.
+    if (REFERENCE_ID_NAMES.size >= 64) REFERENCE_ID_NAMES.clear();
+    REFERENCE_ID_NAMES.set(referenceId, name);
+  }
+  return name;
+}
+
+const REFERENCE_ID_NAMES = new Map<number, string>();
+
+function formatReferenceId(referenceId: number): string {
+  const byte = (i: number): number => (referenceId >>> (24 - 8 * i)) & 0xff;
+  let length = 4;
+  while (length > 0 && byte(length - 1) === 0) length--;
+  let text = "";
+  for (let i = 0; i < length; i++) {
+    const code = byte(i);
+    if (code < 0x20 || code >= 0x7f) return `${byte(0)}.${byte(1)}.${byte(2)}.${byte(3)}`;
+    text += String.fromCharCode(code);
+  }
+  return text;
 }

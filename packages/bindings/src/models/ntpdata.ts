@@ -1,7 +1,7 @@
 import { LEAP_STATUS, NTP_MODE, NTP_TIMESTAMPING, NtpFlag, type LeapStatus, type NtpMode, type NtpTimestamping } from "@chrony/fields";
 import type { FieldReader } from "../records.js";
 import { timeToSeconds, type ExactTime } from "../time.js";
-import { initModel, referenceIdName, Validator, type ModelFields } from "./model.js";
+import { referenceIdName, Validator, type ModelFields } from "./model.js";
 
 /** Tests 1–7 and A–D of `NtpFlag`: set when the last packet passed the test. */
 const TEST_BITS = [
@@ -17,80 +17,112 @@ const TEST_BITS = [
   NtpFlag.TESTD,
 ].reduce((mask, bit) => mask | bit, 0);
 
+const CHECKS = new Validator<ModelFields<NtpData>>("NtpData").known("leapStatus", LEAP_STATUS)
+  // A source that never answered has all-zero packet fields (chronyd 4.3 on an unreachable server).
+  .known("mode", NTP_MODE, { zeroPasses: true })
+  .known("transmitTimestamping", NTP_TIMESTAMPING, { zeroPasses: true })
+  .known("receiveTimestamping", NTP_TIMESTAMPING, { zeroPasses: true })
+  .range("stratum", 0, 16)
+  .finite("rootDelay", "rootDispersion", "refTime", "offset", "peerDelay", "peerDispersion", "responseTime", "jitterAsymmetry")
+  .nonNegative("rootDelay", "rootDispersion", "peerDispersion");
+
 /** The last NTP packet exchange with one source (`chronyc ntpdata`). */
 export class NtpData {
   /** The source's address. */
-  declare readonly remoteAddress: string;
+  readonly remoteAddress: string;
   /** The local address used. */
-  declare readonly localAddress: string;
+  readonly localAddress: string;
   /** The source's port. */
-  declare readonly remotePort: number;
+  readonly remotePort: number;
   /** Leap status in the last packet. */
-  declare readonly leapStatus: LeapStatus;
+  readonly leapStatus: LeapStatus;
   /** NTP version of the last packet. */
-  declare readonly version: number;
+  readonly version: number;
   /** NTP mode of the last packet (`NtpMode`); 0 while no packet has been received. */
-  declare readonly mode: NtpMode | 0;
+  readonly mode: NtpMode | 0;
   /** Stratum in the last packet. */
-  declare readonly stratum: number;
+  readonly stratum: number;
   /** Poll in the last packet, log2 seconds. */
-  declare readonly poll: number;
+  readonly poll: number;
   /** Precision of the source's clock, log2 seconds. */
-  declare readonly precision: number;
+  readonly precision: number;
   /** Root delay in the last packet, seconds. */
-  declare readonly rootDelay: number;
+  readonly rootDelay: number;
   /** Root dispersion in the last packet, seconds. */
-  declare readonly rootDispersion: number;
+  readonly rootDispersion: number;
   /** Reference ID in the last packet. */
-  declare readonly referenceId: number;
+  readonly referenceId: number;
   /** {@link referenceId} as text (`"GPS"` or a dotted quad). */
-  declare readonly referenceIdName: string;
+  readonly referenceIdName: string;
   /** Reference time in the last packet, seconds since the epoch. */
-  declare readonly refTime: number;
+  readonly refTime: number;
   /** {@link refTime} exactly. */
-  declare readonly refTimeExact: ExactTime;
+  readonly refTimeExact: ExactTime;
   /** Measured offset, seconds. */
-  declare readonly offset: number;
+  readonly offset: number;
   /** Measured delay, seconds. */
-  declare readonly peerDelay: number;
+  readonly peerDelay: number;
   /** Measured dispersion, seconds. */
-  declare readonly peerDispersion: number;
+  readonly peerDispersion: number;
   /** Server's response time, seconds. */
-  declare readonly responseTime: number;
+  readonly responseTime: number;
   /** Estimated jitter asymmetry. */
-  declare readonly jitterAsymmetry: number;
+  readonly jitterAsymmetry: number;
   /** Test results and modes (bits of `NtpFlag`). */
-  declare readonly flags: number;
+  readonly flags: number;
   /** Where the transmit timestamp was taken (`NtpTimestamping` character code); 0 before the first exchange. */
-  declare readonly transmitTimestamping: NtpTimestamping | 0;
+  readonly transmitTimestamping: NtpTimestamping | 0;
   /** Where the receive timestamp was taken (`NtpTimestamping` character code); 0 before the first exchange. */
-  declare readonly receiveTimestamping: NtpTimestamping | 0;
-  declare readonly transmittedMessages: number;
-  declare readonly receivedMessages: number;
-  declare readonly receivedValidMessages: number;
+  readonly receiveTimestamping: NtpTimestamping | 0;
+  readonly transmittedMessages: number;
+  readonly receivedMessages: number;
+  readonly receivedValidMessages: number;
   /** `null` from chronyd before 4.3, which had no such counter (the word was reserved, all ones). */
-  declare readonly receivedGoodMessages: number | null;
+  readonly receivedGoodMessages: number | null;
   /** Kernel transmit timestamps; `null` from servers sending the older response without it. */
-  declare readonly kernelTransmitTimestamps: number | null;
+  readonly kernelTransmitTimestamps: number | null;
   /** Kernel receive timestamps; `null` from older servers. */
-  declare readonly kernelReceiveTimestamps: number | null;
+  readonly kernelReceiveTimestamps: number | null;
   /** Hardware transmit timestamps; `null` from older servers. */
-  declare readonly hardwareTransmitTimestamps: number | null;
+  readonly hardwareTransmitTimestamps: number | null;
   /** Hardware receive timestamps; `null` from older servers. */
-  declare readonly hardwareReceiveTimestamps: number | null;
+  readonly hardwareReceiveTimestamps: number | null;
 
   /** @throws {@link ChronyDataError} for an unknown enum value or a non-finite number. */
   constructor(fields: ModelFields<NtpData>) {
-    const validator = new Validator("NtpData", fields).known("leapStatus", LEAP_STATUS);
-    // A source that never answered has all-zero packet fields (chronyd 4.3 on an unreachable server).
-    if (fields.mode !== 0) validator.known("mode", NTP_MODE);
-    if (fields.transmitTimestamping !== 0) validator.known("transmitTimestamping", NTP_TIMESTAMPING);
-    if (fields.receiveTimestamping !== 0) validator.known("receiveTimestamping", NTP_TIMESTAMPING);
-    validator
-      .range("stratum", 0, 16)
-      .finite("rootDelay", "rootDispersion", "refTime", "offset", "peerDelay", "peerDispersion", "responseTime", "jitterAsymmetry")
-      .nonNegative("rootDelay", "rootDispersion", "peerDispersion");
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.remoteAddress = fields.remoteAddress;
+    this.localAddress = fields.localAddress;
+    this.remotePort = fields.remotePort;
+    this.leapStatus = fields.leapStatus;
+    this.version = fields.version;
+    this.mode = fields.mode;
+    this.stratum = fields.stratum;
+    this.poll = fields.poll;
+    this.precision = fields.precision;
+    this.rootDelay = fields.rootDelay;
+    this.rootDispersion = fields.rootDispersion;
+    this.referenceId = fields.referenceId;
+    this.referenceIdName = fields.referenceIdName;
+    this.refTime = fields.refTime;
+    this.refTimeExact = fields.refTimeExact;
+    this.offset = fields.offset;
+    this.peerDelay = fields.peerDelay;
+    this.peerDispersion = fields.peerDispersion;
+    this.responseTime = fields.responseTime;
+    this.jitterAsymmetry = fields.jitterAsymmetry;
+    this.flags = fields.flags;
+    this.transmitTimestamping = fields.transmitTimestamping;
+    this.receiveTimestamping = fields.receiveTimestamping;
+    this.transmittedMessages = fields.transmittedMessages;
+    this.receivedMessages = fields.receivedMessages;
+    this.receivedValidMessages = fields.receivedValidMessages;
+    this.receivedGoodMessages = fields.receivedGoodMessages;
+    this.kernelTransmitTimestamps = fields.kernelTransmitTimestamps;
+    this.kernelReceiveTimestamps = fields.kernelReceiveTimestamps;
+    this.hardwareTransmitTimestamps = fields.hardwareTransmitTimestamps;
+    this.hardwareReceiveTimestamps = fields.hardwareReceiveTimestamps;
+    Object.freeze(this);
   }
 
   /** Whether a flag bit (`NtpFlag`) is set. */

@@ -1,30 +1,37 @@
 import type { FieldReader } from "../records.js";
 import { timeToSeconds, type ExactTime } from "../time.js";
-import { initModel, Validator, type ModelFields } from "./model.js";
+import { Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<RTCData>>("RTCData").finite("refTime", "offset", "freqOffset").nonNegative("refTime", "samples", "runs", "span");
 
 /** The real-time clock's tracking (`chronyc rtcdata`), with pychrony's `RTCData` fields. */
 export class RTCData {
   /** RTC reading at the last error measurement, seconds since the epoch. */
-  declare readonly refTime: number;
+  readonly refTime: number;
   /** {@link refTime} exactly. */
-  declare readonly refTimeExact: ExactTime;
+  readonly refTimeExact: ExactTime;
   /** Measurements used for calibration. */
-  declare readonly samples: number;
+  readonly samples: number;
   /** Runs of residuals with the same sign. */
-  declare readonly runs: number;
+  readonly runs: number;
   /** Seconds covered by the measurements. */
-  declare readonly span: number;
+  readonly span: number;
   /** Estimated RTC offset (fast by), seconds. */
-  declare readonly offset: number;
+  readonly offset: number;
   /** RTC drift, ppm. */
-  declare readonly freqOffset: number;
+  readonly freqOffset: number;
 
   /** @throws {@link ChronyDataError} when a field is out of range (as pychrony checks). */
   constructor(fields: ModelFields<RTCData>) {
-    new Validator("RTCData", fields)
-      .finite("refTime", "offset", "freqOffset")
-      .nonNegative("refTime", "samples", "runs", "span");
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.refTime = fields.refTime;
+    this.refTimeExact = fields.refTimeExact;
+    this.samples = fields.samples;
+    this.runs = fields.runs;
+    this.span = fields.span;
+    this.offset = fields.offset;
+    this.freqOffset = fields.freqOffset;
+    Object.freeze(this);
   }
 
   /** Whether chronyd has calibration measurements for the RTC. */

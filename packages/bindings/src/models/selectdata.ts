@@ -1,40 +1,53 @@
 import { LEAP_STATUS, SELECT_STATE, SelectState, type LeapStatus, type SelectOption } from "@chrony/fields";
 import type { FieldReader } from "../records.js";
-import { initModel, referenceIdName, Validator, type ModelFields } from "./model.js";
+import { referenceIdName, Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<SelectData>>("SelectData")
+  .known("state", SELECT_STATE)
+  .known("leapStatus", LEAP_STATUS)
+  .finite("score", "lowLimit", "highLimit")
+  .nonNegative("lastSampleAgo");
 
 /** How chronyd's source selection sees one source (`chronyc selectdata`). */
 export class SelectData {
   /** Reference ID of the source. */
-  declare readonly referenceId: number;
+  readonly referenceId: number;
   /** The source's address; for a reference clock its reference ID as text, as `chronyc -n` shows it. */
-  declare readonly address: string;
+  readonly address: string;
   /** Selection state as a character code (`SelectState` of `@chrony/fields`); {@link stateSymbol} gives the character. */
-  declare readonly state: SelectState;
+  readonly state: SelectState;
   /** Whether the source is authenticated (libchrony's `"authentication"` field). */
-  declare readonly authenticated: boolean;
+  readonly authenticated: boolean;
   /** Leap status announced by the source. */
-  declare readonly leapStatus: LeapStatus;
+  readonly leapStatus: LeapStatus;
   /** Selection options from the configuration (bits of `SelectOption`). */
-  declare readonly configuredOptions: number;
+  readonly configuredOptions: number;
   /** Selection options in effect (bits of `SelectOption`). */
-  declare readonly effectiveOptions: number;
+  readonly effectiveOptions: number;
   /** Seconds since the last sample. */
-  declare readonly lastSampleAgo: number;
+  readonly lastSampleAgo: number;
   /** Selection score. */
-  declare readonly score: number;
+  readonly score: number;
   /** Low end of the source's interval, seconds. */
-  declare readonly lowLimit: number;
+  readonly lowLimit: number;
   /** High end of the source's interval, seconds. */
-  declare readonly highLimit: number;
+  readonly highLimit: number;
 
   /** @throws {@link ChronyDataError} for an unknown state or leap status, or a non-finite number. */
   constructor(fields: ModelFields<SelectData>) {
-    new Validator("SelectData", fields)
-      .known("state", SELECT_STATE)
-      .known("leapStatus", LEAP_STATUS)
-      .finite("score", "lowLimit", "highLimit")
-      .nonNegative("lastSampleAgo");
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.referenceId = fields.referenceId;
+    this.address = fields.address;
+    this.state = fields.state;
+    this.authenticated = fields.authenticated;
+    this.leapStatus = fields.leapStatus;
+    this.configuredOptions = fields.configuredOptions;
+    this.effectiveOptions = fields.effectiveOptions;
+    this.lastSampleAgo = fields.lastSampleAgo;
+    this.score = fields.score;
+    this.lowLimit = fields.lowLimit;
+    this.highLimit = fields.highLimit;
+    Object.freeze(this);
   }
 
   /** The state as chronyc prints it, e.g. `"*"` for the best source. */

@@ -1,6 +1,6 @@
 import type { FieldName } from "@chrony/fields";
 import type { FieldReader } from "../records.js";
-import { initModel, type ModelFields } from "./model.js";
+import { type ModelFields } from "./model.js";
 
 /**
  * chronyd's server counters (`chronyc serverstats`). Every counter is a
@@ -9,27 +9,44 @@ import { initModel, type ModelFields } from "./model.js";
  * are `null`.
  */
 export class ServerStats {
-  declare readonly receivedNtpRequests: bigint;
-  declare readonly acceptedNtsKeConnections: bigint | null;
-  declare readonly receivedCommandRequests: bigint;
-  declare readonly droppedNtpRequests: bigint;
-  declare readonly droppedNtsKeConnections: bigint | null;
-  declare readonly droppedCommandRequests: bigint;
-  declare readonly droppedClientLogRecords: bigint;
-  declare readonly receivedAuthenticatedNtpRequests: bigint | null;
-  declare readonly receivedInterleavedNtpRequests: bigint | null;
-  declare readonly heldNtpTimestamps: bigint | null;
+  readonly receivedNtpRequests: bigint;
+  readonly acceptedNtsKeConnections: bigint | null;
+  readonly receivedCommandRequests: bigint;
+  readonly droppedNtpRequests: bigint;
+  readonly droppedNtsKeConnections: bigint | null;
+  readonly droppedCommandRequests: bigint;
+  readonly droppedClientLogRecords: bigint;
+  readonly receivedAuthenticatedNtpRequests: bigint | null;
+  readonly receivedInterleavedNtpRequests: bigint | null;
+  readonly heldNtpTimestamps: bigint | null;
   /** Seconds between the oldest and newest held NTP timestamp. */
-  declare readonly ntpTimestampSpan: bigint | null;
-  declare readonly servedDaemonRxTimestamps: bigint | null;
-  declare readonly servedDaemonTxTimestamps: bigint | null;
-  declare readonly servedKernelRxTimestamps: bigint | null;
-  declare readonly servedKernelTxTimestamps: bigint | null;
-  declare readonly servedHardwareRxTimestamps: bigint | null;
-  declare readonly servedHardwareTxTimestamps: bigint | null;
+  readonly ntpTimestampSpan: bigint | null;
+  readonly servedDaemonRxTimestamps: bigint | null;
+  readonly servedDaemonTxTimestamps: bigint | null;
+  readonly servedKernelRxTimestamps: bigint | null;
+  readonly servedKernelTxTimestamps: bigint | null;
+  readonly servedHardwareRxTimestamps: bigint | null;
+  readonly servedHardwareTxTimestamps: bigint | null;
 
   constructor(fields: ModelFields<ServerStats>) {
-    initModel(this, fields);
+    this.receivedNtpRequests = fields.receivedNtpRequests;
+    this.acceptedNtsKeConnections = fields.acceptedNtsKeConnections;
+    this.receivedCommandRequests = fields.receivedCommandRequests;
+    this.droppedNtpRequests = fields.droppedNtpRequests;
+    this.droppedNtsKeConnections = fields.droppedNtsKeConnections;
+    this.droppedCommandRequests = fields.droppedCommandRequests;
+    this.droppedClientLogRecords = fields.droppedClientLogRecords;
+    this.receivedAuthenticatedNtpRequests = fields.receivedAuthenticatedNtpRequests;
+    this.receivedInterleavedNtpRequests = fields.receivedInterleavedNtpRequests;
+    this.heldNtpTimestamps = fields.heldNtpTimestamps;
+    this.ntpTimestampSpan = fields.ntpTimestampSpan;
+    this.servedDaemonRxTimestamps = fields.servedDaemonRxTimestamps;
+    this.servedDaemonTxTimestamps = fields.servedDaemonTxTimestamps;
+    this.servedKernelRxTimestamps = fields.servedKernelRxTimestamps;
+    this.servedKernelTxTimestamps = fields.servedKernelTxTimestamps;
+    this.servedHardwareRxTimestamps = fields.servedHardwareRxTimestamps;
+    this.servedHardwareTxTimestamps = fields.servedHardwareTxTimestamps;
+    Object.freeze(this);
   }
 }
 

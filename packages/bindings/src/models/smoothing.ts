@@ -1,38 +1,48 @@
 import { SmoothingFlag } from "@chrony/fields";
 import { ChronyDataError } from "../errors.js";
 import type { FieldReader } from "../records.js";
-import { initModel, Validator, type ModelFields } from "./model.js";
+import { Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<Smoothing>>("Smoothing")
+  .finite("offset", "freqOffset", "wander", "lastUpdateAgo", "remainingTime")
+  .nonNegative("flags", "lastUpdateAgo", "remainingTime");
 
 /** State of time smoothing (`chronyc smoothing`); only when chronyd runs with `smoothtime`. */
 export class Smoothing {
   /** Bits of `SmoothingFlag` of `@chrony/fields`. */
-  declare readonly flags: number;
+  readonly flags: number;
   /** Whether smoothing is in progress: the `ACTIVE` bit of {@link flags} (as {@link isActive}). */
-  declare readonly active: boolean;
+  readonly active: boolean;
   /** Whether only leap seconds are smoothed (`smoothtime ... leaponly`): the `LEAP_ONLY` bit of {@link flags} (as {@link isLeapOnly}). */
-  declare readonly leapOnly: boolean;
+  readonly leapOnly: boolean;
   /** Current smoothing offset, seconds. */
-  declare readonly offset: number;
+  readonly offset: number;
   /** Current frequency offset, ppm. */
-  declare readonly freqOffset: number;
+  readonly freqOffset: number;
   /** Current wander, ppm per second. */
-  declare readonly wander: number;
+  readonly wander: number;
   /** Seconds since the last update. */
-  declare readonly lastUpdateAgo: number;
+  readonly lastUpdateAgo: number;
   /** Seconds until the smoothing ends. */
-  declare readonly remainingTime: number;
+  readonly remainingTime: number;
 
   /** @throws {@link ChronyDataError} for a non-finite or negative value, or `active` / `leapOnly` disagreeing with `flags`. */
   constructor(fields: ModelFields<Smoothing>) {
-    new Validator("Smoothing", fields)
-      .finite("offset", "freqOffset", "wander", "lastUpdateAgo", "remainingTime")
-      .nonNegative("flags", "lastUpdateAgo", "remainingTime");
+    CHECKS.check(fields);
     for (const [key, bit] of [["active", SmoothingFlag.ACTIVE], ["leapOnly", SmoothingFlag.LEAP_ONLY]] as const) {
       if (fields[key] !== ((fields.flags & bit) !== 0)) {
         throw new ChronyDataError(`Invalid Smoothing.${key}: ${fields[key]} disagrees with flags ${fields.flags}`, { field: key, value: fields[key] });
       }
     }
-    initModel(this, fields);
+    this.flags = fields.flags;
+    this.active = fields.active;
+    this.leapOnly = fields.leapOnly;
+    this.offset = fields.offset;
+    this.freqOffset = fields.freqOffset;
+    this.wander = fields.wander;
+    this.lastUpdateAgo = fields.lastUpdateAgo;
+    this.remainingTime = fields.remainingTime;
+    Object.freeze(this);
   }
 
   /** Whether smoothing is in progress ({@link active}). */

@@ -1,42 +1,55 @@
 import { SOURCE_MODE, SOURCE_STATE, SourceMode, SourceState } from "@chrony/fields";
 import type { FieldReader } from "../records.js";
-import { initModel, referenceIdName, Validator, type ModelFields } from "./model.js";
+import { referenceIdName, Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<Source>>("Source")
+  .range("stratum", 0, 15)
+  .range("reachability", 0, 255)
+  .known("state", SOURCE_STATE)
+  .known("mode", SOURCE_MODE)
+  .finite("origLatestMeas", "latestMeas", "latestMeasErr")
+  .nonNegative("lastSampleAgo", "latestMeasErr");
 
 /** One time source (`chronyc sources`), with pychrony's `Source` fields. */
 export class Source {
   /** The source's address; for a reference clock (mode 2) its reference ID as text, e.g. `"GPS"`, as `chronyc -n` shows it. */
-  declare readonly address: string;
+  readonly address: string;
   /** Polling interval, log2 seconds (may be negative, e.g. -2 = 0.25 s). */
-  declare readonly poll: number;
+  readonly poll: number;
   /** Stratum reported by the source (0–15). */
-  declare readonly stratum: number;
+  readonly stratum: number;
   /** Selection state (`SourceState` of `@chrony/fields`). */
-  declare readonly state: SourceState;
+  readonly state: SourceState;
   /** Client, peer or reference clock (`SourceMode` of `@chrony/fields`). */
-  declare readonly mode: SourceMode;
+  readonly mode: SourceMode;
   /** chronyd's source flags. */
-  declare readonly flags: number;
+  readonly flags: number;
   /** Reachability register of the last 8 polls (0–255; chronyc prints it in octal, 377 = all). */
-  declare readonly reachability: number;
+  readonly reachability: number;
   /** Seconds since the last sample (4294967295 when there was none). */
-  declare readonly lastSampleAgo: number;
+  readonly lastSampleAgo: number;
   /** Offset of the last sample as measured, seconds. */
-  declare readonly origLatestMeas: number;
+  readonly origLatestMeas: number;
   /** Offset of the last sample adjusted for clock updates since, seconds. */
-  declare readonly latestMeas: number;
+  readonly latestMeas: number;
   /** Error bound of the last sample, seconds. */
-  declare readonly latestMeasErr: number;
+  readonly latestMeasErr: number;
 
   /** @throws {@link ChronyDataError} when a field is out of range (as pychrony checks). */
   constructor(fields: ModelFields<Source>) {
-    new Validator("Source", fields)
-      .range("stratum", 0, 15)
-      .range("reachability", 0, 255)
-      .known("state", SOURCE_STATE)
-      .known("mode", SOURCE_MODE)
-      .finite("origLatestMeas", "latestMeas", "latestMeasErr")
-      .nonNegative("lastSampleAgo", "latestMeasErr");
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.address = fields.address;
+    this.poll = fields.poll;
+    this.stratum = fields.stratum;
+    this.state = fields.state;
+    this.mode = fields.mode;
+    this.flags = fields.flags;
+    this.reachability = fields.reachability;
+    this.lastSampleAgo = fields.lastSampleAgo;
+    this.origLatestMeas = fields.origLatestMeas;
+    this.latestMeas = fields.latestMeas;
+    this.latestMeasErr = fields.latestMeasErr;
+    Object.freeze(this);
   }
 
   /** Whether at least one of the last 8 polls got an answer. */

@@ -1,38 +1,50 @@
 import type { FieldReader } from "../records.js";
-import { initModel, referenceIdName, Validator, type ModelFields } from "./model.js";
+import { referenceIdName, Validator, type ModelFields } from "./model.js";
 
 /** pychrony's default for {@link SourceStats.hasSufficientSamples}. */
 export const MIN_SUFFICIENT_SAMPLES = 4;
 
+const CHECKS = new Validator<ModelFields<SourceStats>>("SourceStats")
+  .finite("stdDev", "residFreq", "skew", "offset", "offsetErr")
+  .nonNegative("samples", "runs", "span", "stdDev", "skew", "offsetErr");
+
 /** Statistics of one source's samples (`chronyc sourcestats`), with pychrony's `SourceStats` fields. */
 export class SourceStats {
   /** Reference ID of the source. */
-  declare readonly referenceId: number;
+  readonly referenceId: number;
   /** The source's address; for a reference clock its reference ID as text (`"GPS"`), as `chronyc -n` shows it. */
-  declare readonly address: string;
+  readonly address: string;
   /** Sample points retained. */
-  declare readonly samples: number;
+  readonly samples: number;
   /** Runs of residuals with the same sign. */
-  declare readonly runs: number;
+  readonly runs: number;
   /** Seconds between the oldest and newest sample. */
-  declare readonly span: number;
+  readonly span: number;
   /** Estimated sample standard deviation, seconds. */
-  declare readonly stdDev: number;
+  readonly stdDev: number;
   /** Residual frequency, ppm. */
-  declare readonly residFreq: number;
+  readonly residFreq: number;
   /** Error bound of {@link residFreq}, ppm. */
-  declare readonly skew: number;
+  readonly skew: number;
   /** Estimated offset of the source, seconds. */
-  declare readonly offset: number;
+  readonly offset: number;
   /** Error bound of {@link offset}, seconds. */
-  declare readonly offsetErr: number;
+  readonly offsetErr: number;
 
   /** @throws {@link ChronyDataError} when a field is out of range (as pychrony checks). */
   constructor(fields: ModelFields<SourceStats>) {
-    new Validator("SourceStats", fields)
-      .finite("stdDev", "residFreq", "skew", "offset", "offsetErr")
-      .nonNegative("samples", "runs", "span", "stdDev", "skew", "offsetErr");
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.referenceId = fields.referenceId;
+    this.address = fields.address;
+    this.samples = fields.samples;
+    this.runs = fields.runs;
+    this.span = fields.span;
+    this.stdDev = fields.stdDev;
+    this.residFreq = fields.residFreq;
+    this.skew = fields.skew;
+    this.offset = fields.offset;
+    this.offsetErr = fields.offsetErr;
+    Object.freeze(this);
   }
 
   /** Whether there are at least `minimum` samples (pychrony's default: 4) for the statistics to be meaningful. */

@@ -1,51 +1,69 @@
 import { LEAP_STATUS, LeapStatus } from "@chrony/fields";
 import type { FieldReader } from "../records.js";
 import { timeToSeconds, type ExactTime } from "../time.js";
-import { initModel, referenceIdName, Validator, type ModelFields } from "./model.js";
+import { referenceIdName, Validator, type ModelFields } from "./model.js";
+
+const CHECKS = new Validator<ModelFields<TrackingStatus>>("TrackingStatus")
+  .range("stratum", 0, 15)
+  .known("leapStatus", LEAP_STATUS)
+  .finite("refTime", "offset", "lastOffset", "rmsOffset", "frequency", "residualFreq", "skew", "rootDelay", "rootDispersion", "updateInterval")
+  .nonNegative("refTime", "rmsOffset", "skew", "rootDelay", "rootDispersion", "updateInterval");
 
 /** chronyd's synchronisation state (`chronyc tracking`), with pychrony's `TrackingStatus` fields. */
 export class TrackingStatus {
   /** Reference ID of the source synchronised to (0 when none). */
-  declare readonly referenceId: number;
+  readonly referenceId: number;
   /** {@link referenceId} as text: ASCII for reference clocks (`"GPS"`), else a dotted quad. */
-  declare readonly referenceIdName: string;
+  readonly referenceIdName: string;
   /** Address of the source synchronised to, `""` when there is none (reference clock, unsynchronised). */
-  declare readonly referenceIp: string;
+  readonly referenceIp: string;
   /** Stratum of this host (0–15). */
-  declare readonly stratum: number;
+  readonly stratum: number;
   /** Leap status (`LeapStatus` of `@chrony/fields`). */
-  declare readonly leapStatus: LeapStatus;
+  readonly leapStatus: LeapStatus;
   /** Time of the last measurement, seconds since the epoch. */
-  declare readonly refTime: number;
+  readonly refTime: number;
   /** {@link refTime} exactly. */
-  declare readonly refTimeExact: ExactTime;
+  readonly refTimeExact: ExactTime;
   /** Current correction of the system clock in seconds (libchrony's `"current correction"`; chronyc's "System time"). */
-  declare readonly offset: number;
+  readonly offset: number;
   /** Offset at the last clock update in seconds. */
-  declare readonly lastOffset: number;
+  readonly lastOffset: number;
   /** Long-term RMS of the offset in seconds. */
-  declare readonly rmsOffset: number;
+  readonly rmsOffset: number;
   /** Frequency error of the system clock in ppm (positive: fast). */
-  declare readonly frequency: number;
+  readonly frequency: number;
   /** Residual frequency of the current source in ppm. */
-  declare readonly residualFreq: number;
+  readonly residualFreq: number;
   /** Error bound of the frequency in ppm. */
-  declare readonly skew: number;
+  readonly skew: number;
   /** Total network delay to the stratum-1 computer, seconds. */
-  declare readonly rootDelay: number;
+  readonly rootDelay: number;
   /** Total dispersion to the stratum-1 computer, seconds. */
-  declare readonly rootDispersion: number;
+  readonly rootDispersion: number;
   /** Seconds between the last two clock updates. */
-  declare readonly updateInterval: number;
+  readonly updateInterval: number;
 
   /** @throws {@link ChronyDataError} when a field is out of range (as pychrony checks). */
   constructor(fields: ModelFields<TrackingStatus>) {
-    new Validator("TrackingStatus", fields)
-      .range("stratum", 0, 15)
-      .known("leapStatus", LEAP_STATUS)
-      .finite("refTime", "offset", "lastOffset", "rmsOffset", "frequency", "residualFreq", "skew", "rootDelay", "rootDispersion", "updateInterval")
-      .nonNegative("refTime", "rmsOffset", "skew", "rootDelay", "rootDispersion", "updateInterval");
-    initModel(this, fields);
+    CHECKS.check(fields);
+    this.referenceId = fields.referenceId;
+    this.referenceIdName = fields.referenceIdName;
+    this.referenceIp = fields.referenceIp;
+    this.stratum = fields.stratum;
+    this.leapStatus = fields.leapStatus;
+    this.refTime = fields.refTime;
+    this.refTimeExact = fields.refTimeExact;
+    this.offset = fields.offset;
+    this.lastOffset = fields.lastOffset;
+    this.rmsOffset = fields.rmsOffset;
+    this.frequency = fields.frequency;
+    this.residualFreq = fields.residualFreq;
+    this.skew = fields.skew;
+    this.rootDelay = fields.rootDelay;
+    this.rootDispersion = fields.rootDispersion;
+    this.updateInterval = fields.updateInterval;
+    Object.freeze(this);
   }
 
   /** Whether chronyd is synchronised to a source (a reference ID and a stratum below 16). */

@@ -1,0 +1,84 @@
+/**
+ * The TypeScript backend's speed against C: tracking queries to a real
+ * chronyd over its Unix socket, made from C with libchrony
+ * (`tracking-from-c.c`, built here with `cc`) and through ChronyConnection,
+ * in alternating rounds of one run so that both meet the same machine.
+ * Needs LIBCHRONY_PATH (a libchrony to load) and chronyd.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChronyConnection } from "../src/index.js";
+import { chronydAvailable, startChronydLab, type ChronydLab } from "../test/lab/chronyd.js";
+
+/** The TypeScript backend's mean time per query, at most this many times C's (the median of the rounds). */
+const TARGET_RATIO = 1.3;
+const ROUNDS = 10;
+const QUERIES = 10_000;
+/** Queries before each timed run: the C library's caches, and V8's compiled code. */
+const WARMUP = 2_000;
+
+interface Timing {
+  readonly mean: number;
+  readonly median: number;
+  readonly p99: number;
+}
+
+const libraryPath = process.env.LIBCHRONY_PATH;
+if (!libraryPath) {
+  console.warn(`\n${"!".repeat(78)}\n  SKIPPED: LIBCHRONY_PATH is not set, so there is no libchrony to compare the TypeScript backend with\n${"!".repeat(78)}\n`);
+}
+
+function timeInProcess(durations: Float64Array): Timing {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, d) => sum + d, 0) / sorted.length;
+  return { mean, median: sorted[sorted.length >> 1]!, p99: sorted[Math.floor(sorted.length * 0.99)]! };
+}
+
+const middle = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const format = (t: Timing): string => `mean ${t.mean.toFixed(1)} µs, median ${t.median.toFixed(1)}, p99 ${t.p99.toFixed(0)}`;
+
+describe.skipIf(!libraryPath)("tracking over the Unix socket, side by side with C", () => {
+  let directory: string;
+  let program: string;
+  let lab: ChronydLab;
+
+  beforeAll(async () => {
+    if (!chronydAvailable()) throw new Error("the comparison needs chronyd (apt-get install chrony)");
+    directory = mkdtempSync(join(tmpdir(), "chrony-side-by-side-"));
+    program = join(directory, "tracking-from-c");
+    execFileSync(process.env.CC ?? "cc", ["-std=c11", "-O2", "-Wall", "-Werror", "-o", program, join(import.meta.dirname, "tracking-from-c.c"), "-ldl"]);
+    lab = await startChronydLab();
+  });
+
+  afterAll(async () => {
+    await lab?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it(`takes at most ${TARGET_RATIO} times as long as C`, async () => {
+    const address = lab.client.socketPath;
+    await using connection = await ChronyConnection.open({ address, backend: "typescript" });
+    const lines: string[] = [];
+    const ratios: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const c = JSON.parse(execFileSync(program, [libraryPath!, address, String(QUERIES), String(WARMUP)], { encoding: "utf8" })) as Timing;
+      for (let i = 0; i < WARMUP; i++) await connection.getTracking();
+      const durations = new Float64Array(QUERIES);
+      for (let i = 0; i < QUERIES; i++) {
+        const start = performance.now();
+        await connection.getTracking();
+        durations[i] = (performance.now() - start) * 1000;
+      }
+      const ts = timeInProcess(durations);
+      ratios.push(ts.mean / c.mean);
+      lines.push(`round ${round}: C ${format(c)} | TypeScript ${format(ts)} | ratio of means ${(ts.mean / c.mean).toFixed(2)}`);
+    }
+    const sorted = [...ratios].sort((a, b) => a - b);
+    lines.push(`ratio of means over ${ROUNDS} rounds: median ${middle(ratios).toFixed(2)}, lowest ${sorted[0]!.toFixed(2)}, highest ${sorted.at(-1)!.toFixed(2)} (target ${TARGET_RATIO})`);
+    console.log(`\n${lines.join("\n")}\n`);
+    expect(middle(ratios)).toBeLessThanOrEqual(TARGET_RATIO);
+  });
+});

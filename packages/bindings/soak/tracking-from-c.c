@@ -34,6 +34,25 @@ static double (*get_field_float)(chrony_session *, int);
 static struct timespec (*get_field_timespec)(chrony_session *, int);
 static const char *(*get_field_string)(chrony_session *, int);
 
+static const struct {
+	const char *name;
+	void **address;
+} functions[] = {
+	{ "chrony_open_socket", (void **)&open_socket },
+	{ "chrony_init_session", (void **)&init_session },
+	{ "chrony_get_fd", (void **)&get_fd },
+	{ "chrony_needs_response", (void **)&needs_response },
+	{ "chrony_process_response", (void **)&process_response },
+	{ "chrony_request_record", (void **)&request_record },
+	{ "chrony_get_record_number_fields", (void **)&get_record_number_fields },
+	{ "chrony_get_field_type", (void **)&get_field_type },
+	{ "chrony_get_field_uinteger", (void **)&get_field_uinteger },
+	{ "chrony_get_field_integer", (void **)&get_field_integer },
+	{ "chrony_get_field_float", (void **)&get_field_float },
+	{ "chrony_get_field_timespec", (void **)&get_field_timespec },
+	{ "chrony_get_field_string", (void **)&get_field_string },
+};
+
 static volatile double sink;
 
 static void *symbol(void *library, const char *name) {
@@ -97,19 +116,8 @@ int main(int argc, char **argv) {
 		fprintf(stderr, "%s\n", dlerror());
 		return 1;
 	}
-	open_socket = symbol(library, "chrony_open_socket");
-	init_session = symbol(library, "chrony_init_session");
-	get_fd = symbol(library, "chrony_get_fd");
-	needs_response = symbol(library, "chrony_needs_response");
-	process_response = symbol(library, "chrony_process_response");
-	request_record = symbol(library, "chrony_request_record");
-	get_record_number_fields = symbol(library, "chrony_get_record_number_fields");
-	get_field_type = symbol(library, "chrony_get_field_type");
-	get_field_uinteger = symbol(library, "chrony_get_field_uinteger");
-	get_field_integer = symbol(library, "chrony_get_field_integer");
-	get_field_float = symbol(library, "chrony_get_field_float");
-	get_field_timespec = symbol(library, "chrony_get_field_timespec");
-	get_field_string = symbol(library, "chrony_get_field_string");
+	for (i = 0; i < (int)(sizeof functions / sizeof *functions); i++)
+		*functions[i].address = symbol(library, functions[i].name);
 
 	if ((fd = open_socket(argv[2])) < 0 || init_session(&s, fd) != 0) {
 		fprintf(stderr, "cannot open a session on %s\n", argv[2]);

@@ -7,7 +7,12 @@
 import type { ConstantSet } from "@chrony/fields";
 import { ChronyDataError } from "../errors.js";
 
-/** The data properties of a model class (its methods left out): what its constructor takes. */
+/**
+ * The data properties of a model class (its methods left out): what its
+ * constructor takes. Constructors copy them one by one, which V8 runs several
+ * times faster than `Object.assign()`; the compiler's property-initialisation
+ * check sees that none is missed.
+ */
 export type ModelFields<M> = {
   readonly [K in keyof M as M[K] extends (...args: never[]) => unknown ? never : K]: M[K];
 };

@@ -22,6 +22,8 @@ enum { TYPE_NONE, TYPE_RECORD, TYPE_UINTEGER, TYPE_INTEGER, TYPE_FLOAT, TYPE_TIM
 
 static int (*open_socket)(const char *);
 static int (*init_session)(chrony_session **, int);
+static void (*deinit_session)(chrony_session *);
+static void (*close_socket)(int);
 static int (*get_fd)(chrony_session *);
 static int (*needs_response)(chrony_session *);
 static int (*process_response)(chrony_session *);
@@ -40,6 +42,8 @@ static const struct {
 } functions[] = {
 	{ "chrony_open_socket", (void **)&open_socket },
 	{ "chrony_init_session", (void **)&init_session },
+	{ "chrony_deinit_session", (void **)&deinit_session },
+	{ "chrony_close_socket", (void **)&close_socket },
 	{ "chrony_get_fd", (void **)&get_fd },
 	{ "chrony_needs_response", (void **)&needs_response },
 	{ "chrony_process_response", (void **)&process_response },
@@ -134,6 +138,9 @@ int main(int argc, char **argv) {
 		total += durations[i];
 	}
 	qsort(durations, queries, sizeof *durations, by_value);
+	/* libchrony removes its client socket and directory next to chronyd's only here. */
+	deinit_session(s);
+	close_socket(fd);
 	printf("{\"mean\":%.3f,\"median\":%.3f,\"p99\":%.3f}\n", total / queries / 1000.0, durations[queries / 2] / 1000.0,
 	       durations[(int)(queries * 0.99)] / 1000.0);
 	return 0;

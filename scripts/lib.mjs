@@ -42,7 +42,7 @@ export function run(cmd, args, { cwd = ROOT, capture = false, timeoutMs } = {}) 
     env: toolEnv(),
     stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit",
     encoding: "utf8",
-    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs, killSignal: "SIGTERM" }),
+    timeout: timeoutMs,
   });
 }
 

@@ -296,20 +296,26 @@ export class ChronyConnection implements AsyncDisposable {
    * reply (timeout, broken socket) is replaced, never reused; when the
    * socket failed (chronyd restarted), the read runs once more on a fresh one.
    */
-  private async fetch<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.currentSession().fetch(report, read, this.policy);
-      } catch (error) {
-        const transport = isTransportFailure(error);
-        if (transport || error instanceof ChronyTimeoutError) this.release();
-        if (!transport || attempt > 0) throw this.real ? withUnmockedHint(error) : error;
-      }
+  private fetch<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T, attempt = 0): T[] | Promise<T[]> {
+    let records: T[] | Promise<T[]>;
+    try {
+      records = this.currentSession().fetch(report, read, this.policy);
+    } catch (error) {
+      return this.recover(error, report, read, attempt);
     }
+    return records instanceof Promise ? records.catch((error: unknown) => this.recover(error, report, read, attempt)) : records;
+  }
+
+  /** After a failed read: the session is released when it cannot be reused; a broken socket gets one more read. */
+  private recover<R extends ReportName, T>(error: unknown, report: R, read: (record: FieldReader<R> | null) => T, attempt: number): T[] | Promise<T[]> {
+    const transport = isTransportFailure(error);
+    if (transport || error instanceof ChronyTimeoutError) this.release();
+    if (!transport || attempt > 0) throw this.real ? withUnmockedHint(error) : error;
+    return this.fetch(report, read, attempt + 1);
   }
 
   /** Runs calls one at a time in call order; calls made after {@link close} reject at once. */
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+  private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
     if (this.closed) {
       return Promise.reject(new ChronyConnectionError(`The connection to chronyd at ${this.address} is closed`));
     }

@@ -54,28 +54,25 @@ export class Session {
 
   /**
    * Every record of a report: counts them, then requests each and reads it
-   * with `read` (given `null` when the record has no fields).
+   * with `read` (given `null` when the record has no fields). The records
+   * come at once when every reply was there without waiting (chronyd on the
+   * same machine), else as a promise: no turn of the event loop is spent on
+   * a reply that is already in.
    */
-  async fetch<R extends ReportName, T>(
+  fetch<R extends ReportName, T>(
     report: R,
     read: (record: FieldReader<R> | null) => T,
     policy: RequestPolicy,
-  ): Promise<T[]> {
+  ): T[] | Promise<T[]> {
     const { lib, handle } = this;
-    // Reports of one record need no count request: libchrony answers at once, and no await is spent on it.
+    // Reports of one record need no count request: libchrony answers at once.
     const counting = lib.chrony_request_report_number_records(handle, report);
-    if (counting !== ChronyErr.OK || lib.chrony_needs_response(handle)) {
-      await this.exchange(() => lib.chrony_request_report_number_records(handle, report), report, null, policy, counting);
-    }
-    const count = lib.chrony_get_report_number_records(handle);
-    const records: T[] = [];
-    for (let index = 0; index < count; index++) {
-      await this.exchange(() => lib.chrony_request_record(handle, report, index), report, index, policy);
-      // ntpdata/authdata of a reference clock come back without fields (there is no NTP data).
-      const empty = lib.chrony_get_record_number_fields(handle) <= 0;
-      records.push(read(empty ? null : new FieldReader(lib, handle, report)));
-    }
-    return records;
+    const counted =
+      counting !== ChronyErr.OK || lib.chrony_needs_response(handle)
+        ? this.exchange(report, null, policy, 0, counting)
+        : undefined;
+    if (counted) return counted.then(() => this.readRecords(report, read, policy, []));
+    return this.readRecords(report, read, policy, []);
   }
 
   /** Frees the session and closes the socket; safe to call twice. */
@@ -86,45 +83,104 @@ export class Session {
     this.lib.chrony_close_socket(this.fd);
   }
 
+  /** Requests and reads the records after those in `records`, without a promise while no reply has to be waited for. */
+  private readRecords<R extends ReportName, T>(
+    report: R,
+    read: (record: FieldReader<R> | null) => T,
+    policy: RequestPolicy,
+    records: T[],
+  ): T[] | Promise<T[]> {
+    const { lib, handle } = this;
+    const count = lib.chrony_get_report_number_records(handle);
+    while (records.length < count) {
+      const index = records.length;
+      const pending = this.exchange(report, index, policy);
+      if (pending) {
+        return pending.then(() => {
+          records.push(this.readRecord(report, read));
+          return this.readRecords(report, read, policy, records);
+        });
+      }
+      records.push(this.readRecord(report, read));
+    }
+    return records;
+  }
+
+  private readRecord<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): T {
+    // ntpdata/authdata of a reference clock come back without fields (there is no NTP data).
+    const empty = this.lib.chrony_get_record_number_fields(this.handle) <= 0;
+    return read(empty ? null : new FieldReader(this.lib, this.handle, report));
+  }
+
   /**
-   * Sends a request and processes its responses, re-sending after each
-   * timeout up to `retries` times. `record` is the record's index, `null`
-   * for the count request (for messages); `firstSent` is the result of a
-   * first send the caller already made.
+   * Requests record `record` of `report` (`null`: the count of records)
+   * and processes the responses, re-sending after each timeout up to
+   * `retries` times; `firstSent` is the result of a first request the
+   * caller already made. `undefined` when it is done without waiting, else
+   * a promise of its end; failures are thrown or rejected.
    */
-  private async exchange(
-    send: () => number,
+  private exchange(
     report: ReportName,
     record: number | null,
-    { timeoutMs, retries }: RequestPolicy,
+    policy: RequestPolicy,
+    attempt = 0,
     firstSent?: number,
-  ): Promise<void> {
-    const { lib, handle, fd } = this;
-    const action = () => (record === null ? `Counting ${report} records` : `Reading ${report} record ${record}`);
-    attempts: for (let attempt = 0; attempt <= retries; attempt++) {
+  ): Promise<void> | undefined {
+    const { timeoutMs, retries } = policy;
+    for (; attempt <= retries; attempt++) {
       // Re-issuing the request makes libchrony send it with a new sequence number; late answers to earlier ones are ignored.
-      const sent = attempt === 0 && firstSent !== undefined ? firstSent : send();
+      const sent = attempt === 0 && firstSent !== undefined ? firstSent : this.request(report, record);
+      const next = attempt + 1;
       if (sent === ChronyErr.SEND_FAILED && this.errno() === Errno.EAGAIN) {
         // chronyd's socket queue is full (chronyd stopped or overloaded): the request is lost like an unanswered one.
-        await sleep(timeoutMs);
-        continue;
+        return sleep(timeoutMs).then(() => this.exchange(report, record, policy, next));
       }
-      if (sent !== ChronyErr.OK) throw this.failure(sent, report, action());
-      // Process responses until libchrony needs no more, or the attempt's time runs out.
-      const deadline = performance.now() + timeoutMs;
-      while (lib.chrony_needs_response(handle)) {
-        const remaining = deadline - performance.now();
-        if (remaining <= 0 || (lib.waitReadable && !(await lib.waitReadable(fd, remaining)))) continue attempts;
-        const result = lib.chrony_process_response(handle);
-        if (result !== ChronyErr.OK) throw this.failure(result, report, action());
-      }
-      return;
+      if (sent !== ChronyErr.OK) throw this.failure(sent, report, action(report, record));
+      const received = this.receive(report, record, performance.now() + timeoutMs);
+      if (received === true) return undefined;
+      if (received !== false) return received.then((done) => (done ? undefined : this.exchange(report, record, policy, next)));
     }
     throw new ChronyTimeoutError(
-      `${action()}: no response from chronyd at ${describe(this.address)} within ${timeoutMs} ms (${retries + 1} attempts)`,
+      `${action(report, record)}: no response from chronyd at ${describe(this.address)} within ${timeoutMs} ms (${retries + 1} attempts)`,
       retries + 1,
       timeoutMs,
     );
+  }
+
+  /** Has libchrony send the request for `record` (`null`: the count); libchrony's result. */
+  private request(report: ReportName, record: number | null): number {
+    return record === null
+      ? this.lib.chrony_request_report_number_records(this.handle, report)
+      : this.lib.chrony_request_record(this.handle, report, record);
+  }
+
+  /**
+   * Processes responses until libchrony needs no more (`true`) or the
+   * deadline passes (`false`); a promise of either when it has to wait.
+   */
+  private receive(report: ReportName, record: number | null, deadline: number): boolean | Promise<boolean> {
+    const { lib, handle, fd } = this;
+    while (lib.chrony_needs_response(handle)) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      const ready = lib.waitReadable ? lib.waitReadable(fd, remaining) : true;
+      if (ready === false) return false;
+      if (ready !== true) {
+        return ready.then((readable) => {
+          if (!readable) return false;
+          this.process(report, record);
+          return this.receive(report, record, deadline);
+        });
+      }
+      this.process(report, record);
+    }
+    return true;
+  }
+
+  /** `chrony_process_response()`, its failure thrown as the typed error. */
+  private process(report: ReportName, record: number | null): void {
+    const result = this.lib.chrony_process_response(this.handle);
+    if (result !== ChronyErr.OK) throw this.failure(result, report, action(report, record));
   }
 
   private errno(): number {
@@ -158,6 +214,10 @@ export class Session {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function action(report: ReportName, record: number | null): string {
+  return record === null ? `Counting ${report} records` : `Reading ${report} record ${record}`;
 }
 
 function describe(address: string): string {

@@ -317,7 +317,7 @@ describe("SharedPoller", () => {
     writeFileSync(file, "x".repeat(100));
     const timeoutMs = 1000;
     const started = performance.now();
-    const waits = handles.map((handle) => transport.waitReadable(handle, timeoutMs).then((ready) => ({ ready, at: performance.now() - started })));
+    const waits = handles.map((handle) => Promise.resolve(transport.waitReadable(handle, timeoutMs)).then((ready) => ({ ready, at: performance.now() - started })));
     // Let the round start on its thread before the thread pool is put to use.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(poller.stats()).toMatchObject({ polling: true, waiters: 50, fds: 50 });
@@ -342,7 +342,7 @@ describe("SharedPoller", () => {
     const started = performance.now();
     // Three waiters per socket, with different deadlines.
     const waits = handles.flatMap((handle, i) =>
-      [400, 600, 800].map((timeoutMs) => transport.waitReadable(handle, timeoutMs).then((ready) => ({ i, timeoutMs, ready, at: performance.now() - started }))),
+      [400, 600, 800].map((timeoutMs) => Promise.resolve(transport.waitReadable(handle, timeoutMs)).then((ready) => ({ i, timeoutMs, ready, at: performance.now() - started }))),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(poller.stats()).toMatchObject({ polling: true, waiters: 300, fds: 100 });

@@ -122,10 +122,12 @@ export interface LibChronyHost {
   /**
    * Waits for a session's socket to become readable without blocking the
    * event loop (`poll(2)` for the native library). Resolves `true` when
-   * readable, `false` after `timeoutMs`. Without it, responses count as
-   * ready at once.
+   * readable, `false` after `timeoutMs`; may answer `true` (or `false` for
+   * a `timeoutMs` of 0) at once, without a promise, so that a reply already
+   * there costs no turn of the microtask queue. Without it, responses count
+   * as ready at once.
    */
-  waitReadable(fd: number, timeoutMs: number): Promise<boolean>;
+  waitReadable(fd: number, timeoutMs: number): boolean | Promise<boolean>;
   /** `errno` after the last failed call (e.g. `EACCES` from `chrony_open_socket()`). */
   lastErrno(): number;
 }

@@ -159,7 +159,7 @@ describe("reply faults in the in-process mock", () => {
     await expect(short).resolves.toBe(false);
     // ...a longer one resolves when the reply arrives, not at its own timeout.
     let settled: boolean | undefined;
-    void mock.lib.waitReadable!(fd, 10_000).then((ready) => (settled = ready));
+    void Promise.resolve(mock.lib.waitReadable!(fd, 10_000)).then((ready) => (settled = ready));
     await vi.advanceTimersByTimeAsync(299);
     expect(settled).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);

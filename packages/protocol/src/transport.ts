@@ -30,10 +30,10 @@ export interface DatagramTransport {
   receive(handle: number, buffer: Uint8Array): number;
   /**
    * Resolves `true` as soon as {@link receive} has something to return (a
-   * datagram or an error), `false` after `timeoutMs`. Never holds a thread
-   * per call.
+   * datagram or an error), `false` after `timeoutMs`. May answer at once,
+   * without a promise, when it knows already. Never holds a thread per call.
    */
-  waitReadable(handle: number, timeoutMs: number): Promise<boolean>;
+  waitReadable(handle: number, timeoutMs: number): boolean | Promise<boolean>;
   /** Closes the socket and frees what it holds (a Unix client socket's files). Unknown handles are ignored. */
   close(handle: number): void;
 }

@@ -106,6 +106,37 @@ describe("createLibChrony", () => {
     expect(transport.opened).toEqual(["/var/run/chrony/chronyd.sock", "127.0.0.1:323"]);
   });
 
+  it("reads a timespec's seconds as libchrony's signed 64-bit time_t: a number while exact, else a bigint", () => {
+    const cases: [bigint, number | bigint][] = [
+      [0n, 0],
+      [1_700_000_000n, 1_700_000_000],
+      [2n ** 53n - 1n, Number.MAX_SAFE_INTEGER],
+      [2n ** 53n, 2n ** 53n],
+      [2n ** 63n - 1n, 2n ** 63n - 1n],
+      // The sign bit set: negative seconds, as a time_t holds them.
+      [2n ** 64n - 5n, -5],
+      [2n ** 63n, -(2n ** 63n)],
+    ];
+    for (const [onWire, expected] of cases) {
+      const lib = createLibChrony(
+        scripted((request) =>
+          encodeReply(parseRequestHeader(request)!, {
+            kind: "record",
+            response: REPORTS.tracking.responses[0],
+            values: { "reference time": { seconds: onWire, nanoseconds: 999_999_999 } },
+          }),
+        ),
+      );
+      const s = session(lib);
+      lib.chrony_request_record(s, "tracking", 0);
+      expect(lib.chrony_process_response(s)).toBe(ChronyErr.OK);
+      expect(lib.chrony_get_field_timespec(s, lib.chrony_get_field_index(s, "reference time")), String(onWire)).toEqual({
+        tv_sec: expected,
+        tv_nsec: 999_999_999,
+      });
+    }
+  });
+
   it("refuses a session after chrony_deinit_session() with a TypeError, not a crash", () => {
     const lib = createLibChrony(scripted(trackingReply));
     const s = session(lib);

@@ -19,9 +19,20 @@ export type ModelFields<M> = {
 
 type NumericKey<T> = { [K in keyof T]: T[K] extends number | null ? K : never }[keyof T] & string;
 
+/** How a rule judges a value; evaluated in place rather than through a closure, as this runs for every field of every record. */
+const enum Kind {
+  Finite,
+  NonNegative,
+  IntegerRange,
+  Known,
+}
+
 interface Rule {
   readonly key: string;
-  readonly ok: (value: number) => boolean;
+  readonly kind: Kind;
+  readonly min: number;
+  readonly max: number;
+  readonly constants: ConstantSet<Readonly<Record<string, number>>> | null;
   readonly problem: string;
   /** Zero passes: the field is unset (e.g. an NTP mode before the first reply). */
   readonly zeroPasses: boolean;
@@ -39,17 +50,17 @@ export class Validator<T extends object> {
 
   /** Numbers must be finite (not NaN or ±Infinity). */
   finite(...keys: NumericKey<T>[]): this {
-    return this.add(keys, Number.isFinite, "is not a finite number");
+    return this.add(keys, { kind: Kind.Finite, problem: "is not a finite number" });
   }
 
   /** Numbers must be ≥ 0. */
   nonNegative(...keys: NumericKey<T>[]): this {
-    return this.add(keys, (value) => value >= 0, "must be non-negative");
+    return this.add(keys, { kind: Kind.NonNegative, problem: "must be non-negative" });
   }
 
   /** An integer within [min, max]. */
   range(key: NumericKey<T>, min: number, max: number): this {
-    return this.add([key], (value) => Number.isInteger(value) && value >= min && value <= max, `must be an integer in ${min}..${max}`);
+    return this.add([key], { kind: Kind.IntegerRange, min, max, problem: `must be an integer in ${min}..${max}` });
   }
 
   /**
@@ -57,7 +68,7 @@ export class Validator<T extends object> {
    * version does not know); with `zeroPasses`, 0 stands for "not set" and passes too.
    */
   known(key: NumericKey<T>, constants: ConstantSet<Readonly<Record<string, number>>>, { zeroPasses = false } = {}): this {
-    return this.add([key], (value) => constants.nameOf(value) !== null, "is not a known value (newer chronyd?)", zeroPasses);
+    return this.add([key], { kind: Kind.Known, constants, zeroPasses, problem: "is not a known value (newer chronyd?)" });
   }
 
   /** @throws {@link ChronyDataError} for the first field that fails its rule. */
@@ -67,14 +78,27 @@ export class Validator<T extends object> {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
       const value = fields[rule.key as keyof T] as number | null;
-      if (value === null || (rule.zeroPasses && value === 0) || rule.ok(value)) continue;
+      if (value === null || (rule.zeroPasses && value === 0) || passes(rule, value)) continue;
       throw new ChronyDataError(`Invalid ${this.model}.${rule.key}: ${value} ${rule.problem}`, { field: rule.key, value });
     }
   }
 
-  private add(keys: readonly NumericKey<T>[], ok: (value: number) => boolean, problem: string, zeroPasses = false): this {
-    for (const key of keys) this.#rules.push({ key, ok, problem, zeroPasses });
+  private add(keys: readonly NumericKey<T>[], rule: Pick<Rule, "kind" | "problem"> & Partial<Rule>): this {
+    for (const key of keys) this.#rules.push({ min: 0, max: 0, constants: null, zeroPasses: false, ...rule, key });
     return this;
+  }
+}
+
+function passes(rule: Rule, value: number): boolean {
+  switch (rule.kind) {
+    case Kind.Finite:
+      return Number.isFinite(value);
+    case Kind.NonNegative:
+      return value >= 0;
+    case Kind.IntegerRange:
+      return Number.isInteger(value) && value >= rule.min && value <= rule.max;
+    case Kind.Known:
+      return rule.constants!.nameOf(value) !== null;
   }
 }
 

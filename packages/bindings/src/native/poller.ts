@@ -53,8 +53,6 @@ const BACKSTOP_MARGIN_MS = 100;
 /** Consecutive failed poll() rounds before the waiters are failed instead of polled again. */
 const MAX_POLL_FAILURES = 3;
 const LITTLE_ENDIAN = endianness() === "LE";
-const READY = Promise.resolve(true);
-const NOT_READY = Promise.resolve(false);
 
 interface Waiter {
   readonly fd: number;
@@ -115,14 +113,15 @@ export class SharedPoller {
   /**
    * Resolves `true` once `fd` is readable or has an error or hang-up to
    * report, `false` when it is not after `timeoutMs`. Any fd works, not
-   * only the transport's own.
+   * only the transport's own. Answers at once, without a promise, when the
+   * fd is ready now (or after the fast wait), and `false` for a timeout of 0.
    */
-  waitReadable(fd: number, timeoutMs: number): Promise<boolean> {
+  waitReadable(fd: number, timeoutMs: number): boolean | Promise<boolean> {
     // poll() reports a closed fd as POLLNVAL; a negative one it skips, which would only wait out the timeout.
-    if (!Number.isInteger(fd) || fd < 0) return READY;
+    if (!Number.isInteger(fd) || fd < 0) return true;
     // When the reply is there (or about to be), skip the thread round trip.
-    if (this.#readySoon(fd, timeoutMs)) return READY;
-    if (!(timeoutMs > 0)) return NOT_READY;
+    if (this.#readySoon(fd, timeoutMs)) return true;
+    if (!(timeoutMs > 0)) return false;
     return new Promise<boolean>((resolve, reject) => {
       const limited = timeoutMs <= MAX_TIMER_MS;
       const waiter: Waiter = { fd, resolve, reject, deadline: limited ? performance.now() + timeoutMs : Infinity, timer: undefined };

@@ -220,9 +220,9 @@ export class UnixDatagramTransport implements DatagramTransport {
     return length < 0 ? -this.#libc.errno() : length;
   }
 
-  waitReadable(handle: number, timeoutMs: number): Promise<boolean> {
+  waitReadable(handle: number, timeoutMs: number): boolean | Promise<boolean> {
     // receive() has EBADF to report for a handle that is not open.
-    if (!this.#handles.has(handle)) return Promise.resolve(true);
+    if (!this.#handles.has(handle)) return true;
     return this.#poller.waitReadable(handle, timeoutMs);
   }
 

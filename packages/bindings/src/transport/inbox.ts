@@ -36,9 +36,9 @@ export class Inbox {
     return length;
   }
 
-  /** Resolves `true` once {@link take} has something, `false` after `timeoutMs`. */
-  wait(timeoutMs: number): Promise<boolean> {
-    if (this.entries.length > 0 || this.closed) return Promise.resolve(true);
+  /** Resolves `true` once {@link take} has something, `false` after `timeoutMs`; `true` at once when it has. */
+  wait(timeoutMs: number): boolean | Promise<boolean> {
+    if (this.entries.length > 0 || this.closed) return true;
     return new Promise((resolve) => {
       const done = (ready: boolean) => {
         clearTimeout(timer);

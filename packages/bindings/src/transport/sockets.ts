@@ -39,9 +39,9 @@ export class ChronydSockets implements DatagramTransport {
     return route ? route.transport.receive(route.inner, buffer) : -Errno.EBADF;
   }
 
-  waitReadable(handle: number, timeoutMs: number): Promise<boolean> {
+  waitReadable(handle: number, timeoutMs: number): boolean | Promise<boolean> {
     const route = this.routes.get(handle);
-    return route ? route.transport.waitReadable(route.inner, timeoutMs) : Promise.resolve(true);
+    return route ? route.transport.waitReadable(route.inner, timeoutMs) : true;
   }
 
   close(handle: number): void {

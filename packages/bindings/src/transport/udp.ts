@@ -65,10 +65,10 @@ export class UdpTransport implements DatagramTransport {
     return entry ? entry.inbox.take(buffer) : -Errno.EBADF;
   }
 
-  waitReadable(handle: number, timeoutMs: number): Promise<boolean> {
+  waitReadable(handle: number, timeoutMs: number): boolean | Promise<boolean> {
     const entry = this.sockets.get(handle);
     // An unknown handle is "readable" at once, as poll() reports POLLNVAL; the read then fails.
-    return entry ? entry.inbox.wait(timeoutMs) : Promise.resolve(true);
+    return entry ? entry.inbox.wait(timeoutMs) : true;
   }
 
   close(handle: number): void {

@@ -22,9 +22,32 @@ import {
 } from "@chrony/fields";
 import { formatAddress, writeAddress, type WireAddress } from "../wire/address.js";
 import { decodeFloat } from "../wire/float.js";
-import { HEADER, fieldOffset, fieldOffsets, replyLength } from "../wire/layout.js";
+import { HEADER, fieldOffsets, replyLength } from "../wire/layout.js";
 
 const NO_OFFSETS = new Int32Array(1);
+const NO_NAMES: ReadonlyMap<string, number> = new Map();
+
+/** What the getters need of a field list, worked out once per list: they run for every field read. */
+interface FieldList {
+  /** Where each field starts. */
+  readonly offsets: Int32Array;
+  /** The first field of each name (the sources report's first field, whose name follows the mode, left out). */
+  readonly names: ReadonlyMap<string, number>;
+}
+
+const fieldLists = new WeakMap<readonly FieldDef[], FieldList>();
+
+function fieldList(fields: readonly FieldDef[]): FieldList {
+  let list = fieldLists.get(fields);
+  if (!list) {
+    const names = new Map<string, number>();
+    fields.forEach((field, i) => {
+      if (!field.referenceClockForm && !names.has(field.name)) names.set(field.name, i);
+    });
+    fieldLists.set(fields, (list = { offsets: fieldOffsets(fields), names }));
+  }
+  return list;
+}
 
 /** A request or response buffer (message.h `Message`). */
 export class Message {
@@ -33,16 +56,25 @@ export class Message {
   len = 0;
   numFields = 0;
   fields: readonly FieldDef[] | null = null;
-  /** Where each field starts, for the current field list (getters run often; computed once per list). */
+  /** Where each field starts, for the current field list. */
   offsets: Int32Array = NO_OFFSETS;
+  /** Field indexes by name, for the current field list. */
+  names: ReadonlyMap<string, number> = NO_NAMES;
 
   /** libchrony memset()s the whole buffer; bytes past `len` are always zero here, so clearing up to it is the same. */
   clear(): void {
     this.bytes.fill(0, 0, this.len);
     this.len = 0;
-    this.numFields = 0;
-    this.fields = null;
-    this.offsets = NO_OFFSETS;
+    this.setFields(null);
+  }
+
+  /** Makes `fields` the message's field list, all of them present. */
+  setFields(fields: readonly FieldDef[] | null): void {
+    this.fields = fields;
+    const list = fields && fieldList(fields);
+    this.offsets = list ? list.offsets : NO_OFFSETS;
+    this.names = list ? list.names : NO_NAMES;
+    this.numFields = fields ? fields.length : 0;
   }
 
   get isReply(): boolean {
@@ -66,12 +98,10 @@ export function formatRequest(
   msg.bytes[HEADER.packetType] = PROTOCOL.requestType;
   msg.view.setUint16(HEADER.command, request.code);
   msg.view.setUint32(HEADER.requestSequence, sequence >>> 0);
-  msg.fields = request.fields;
-  msg.offsets = fieldOffsets(request.fields);
-  const dataEnd = PROTOCOL.requestHeaderLength + fieldOffset(request.fields, request.fields.length);
+  msg.setFields(request.fields);
+  const dataEnd = PROTOCOL.requestHeaderLength + msg.offsets[request.fields.length]!;
   if (argument && "index" in argument) msg.view.setUint32(PROTOCOL.requestHeaderLength, argument.index >>> 0);
   if (argument && "address" in argument) writeAddress(msg.view, PROTOCOL.requestHeaderLength, argument.address);
-  msg.numFields = request.fields.length;
   let len = dataEnd;
   for (const response of expected) len = Math.max(len, replyLength(response));
   msg.len = len;
@@ -93,24 +123,24 @@ export function isResponseValid(request: Message, response: Message): boolean {
 
 /** message.c `process_response`: status, reply code → field list, length check. */
 export function processResponse(msg: Message, expected: readonly ResponseDef[]): ChronyErr {
-  msg.numFields = 0;
-  msg.fields = null;
-  msg.offsets = NO_OFFSETS;
+  msg.setFields(null);
   const error = errorOfStatus(msg.view.getUint16(HEADER.replyStatus));
   if (error !== ChronyErr.OK) return error;
   const code = msg.view.getUint16(HEADER.attemptOrReply);
   const response = expected.find((r) => r.code === code);
   if (!response) return ChronyErr.NEW_SERVER;
   if (msg.len < replyLength(response)) return ChronyErr.INVALID_RESPONSE;
-  msg.fields = response.fields;
-  msg.offsets = fieldOffsets(response.fields);
-  msg.numFields = response.fields.length;
+  msg.setFields(response.fields);
   return ChronyErr.OK;
 }
 
-/** Where a field starts, or -1 (message.c `get_field_position`). */
+/** Whether the message has field number `field` (any other number reads as missing, as in libchrony). */
+function hasField(msg: Message, field: number): msg is Message & { readonly fields: readonly FieldDef[] } {
+  return msg.fields !== null && Number.isInteger(field) && field >= 0 && field < msg.numFields;
+}
+
+/** Where a field that {@link hasField} starts (message.c `get_field_position`). */
 function fieldPosition(msg: Message, field: number): number {
-  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return -1;
   return (msg.isReply ? PROTOCOL.replyHeaderLength : PROTOCOL.requestHeaderLength) + msg.offsets[field]!;
 }
 
@@ -128,20 +158,24 @@ function isReferenceClockId(msg: Message, field: number): boolean {
 
 /** message.c `resolve_field_type`, in wire-type terms; `null` when the field is missing. */
 export function resolveWireType(msg: Message, field: number): WireType | null {
-  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return null;
+  return hasField(msg, field) ? wireTypeOf(msg, field) : null;
+}
+
+/** {@link resolveWireType} of a field that {@link hasField}. */
+function wireTypeOf(msg: Message & { readonly fields: readonly FieldDef[] }, field: number): WireType {
   const def = msg.fields[field]!;
   if (def.referenceClockForm) return isReferenceClockId(msg, field) ? def.referenceClockForm.wire : "address";
   return def.wire;
 }
 
 export function resolveFieldName(msg: Message, field: number): string | null {
-  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return null;
+  if (!hasField(msg, field)) return null;
   const def = msg.fields[field]!;
   return isReferenceClockId(msg, field) ? def.referenceClockForm!.name : def.name;
 }
 
 export function resolveFieldContent(msg: Message, field: number): ChronyFieldContentName {
-  if (!msg.fields || !Number.isInteger(field) || field < 0 || field >= msg.numFields) return "NONE";
+  if (!hasField(msg, field)) return "NONE";
   const def = msg.fields[field]!;
   const content = isReferenceClockId(msg, field) ? def.referenceClockForm!.content : def.content;
   // An unspecified address has no content (e.g. a reference clock's sourcestats address).
@@ -156,9 +190,9 @@ function fromUint64(high: number, low: number): number | bigint {
 }
 
 export function getFieldUinteger(msg: Message, field: number): number | bigint {
+  if (!hasField(msg, field)) return 0;
   const pos = fieldPosition(msg, field);
-  if (pos < 0) return 0;
-  switch (resolveWireType(msg, field)) {
+  switch (wireTypeOf(msg, field)) {
     case "uint64":
       return fromUint64(msg.view.getUint32(pos), msg.view.getUint32(pos + 4));
     case "uint32":
@@ -173,9 +207,9 @@ export function getFieldUinteger(msg: Message, field: number): number | bigint {
 }
 
 export function getFieldInteger(msg: Message, field: number): number {
+  if (!hasField(msg, field)) return 0;
   const pos = fieldPosition(msg, field);
-  if (pos < 0) return 0;
-  switch (resolveWireType(msg, field)) {
+  switch (wireTypeOf(msg, field)) {
     // libchrony reads int16 through ntohs() into int64_t: no sign extension, -2 reads as 65534.
     case "int16":
       return msg.view.getUint16(pos);
@@ -187,28 +221,31 @@ export function getFieldInteger(msg: Message, field: number): number {
 }
 
 export function getFieldFloat(msg: Message, field: number): number {
-  const pos = fieldPosition(msg, field);
   // libchrony returns FP_NAN here, glibc's classification constant 0, not a NaN.
-  if (pos < 0 || resolveWireType(msg, field) !== "float") return 0;
-  return decodeFloat(msg.view.getUint32(pos));
+  if (!hasField(msg, field) || wireTypeOf(msg, field) !== "float") return 0;
+  return decodeFloat(msg.view.getUint32(fieldPosition(msg, field)));
 }
 
+/** 2^53 / 2^32: a high word below this makes a 64-bit value a safe integer. */
+const SAFE_HIGH_WORD = 2 ** 21;
+
 export function getFieldTimespec(msg: Message, field: number): ChronyTimespec {
+  if (!hasField(msg, field) || wireTypeOf(msg, field) !== "timespec") return { tv_sec: 0, tv_nsec: 0 };
   const pos = fieldPosition(msg, field);
-  if (pos < 0 || resolveWireType(msg, field) !== "timespec") return { tv_sec: 0, tv_nsec: 0 };
+  const high = msg.view.getUint32(pos);
+  const low = msg.view.getUint32(pos + 4);
+  const tv_nsec = msg.view.getUint32(pos + 8);
   // tv_sec is read as uint64 and stored into a signed time_t; tv_nsec is a uint32 in a long.
-  const seconds = BigInt.asIntN(64, (BigInt(msg.view.getUint32(pos)) << 32n) | BigInt(msg.view.getUint32(pos + 4)));
+  if (high < SAFE_HIGH_WORD) return { tv_sec: high * 2 ** 32 + low, tv_nsec };
+  const seconds = BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low));
   const safe = Number(seconds);
-  return { tv_sec: Number.isSafeInteger(safe) ? safe : seconds, tv_nsec: msg.view.getUint32(pos + 8) };
+  return { tv_sec: Number.isSafeInteger(safe) ? safe : seconds, tv_nsec };
 }
 
 export function getFieldString(msg: Message, field: number): string | null {
-  const pos = fieldPosition(msg, field);
-  if (pos < 0 || resolveWireType(msg, field) !== "address") return null;
-  return formatAddress(msg.view, pos);
+  if (!hasField(msg, field) || wireTypeOf(msg, field) !== "address") return null;
+  return formatAddress(msg.view, fieldPosition(msg, field));
 }
-
-const nameIndexes = new WeakMap<readonly FieldDef[], ReadonlyMap<string, number>>();
 
 /** client.c `chrony_get_field_index`: the first field whose resolved name matches, or -1. */
 export function fieldIndex(msg: Message, name: string): number {
@@ -216,15 +253,7 @@ export function fieldIndex(msg: Message, name: string): number {
   if (!fields) return -1;
   // The sources report's first field changes its name with the mode; everything else is fixed per field list.
   if (fields[0]?.referenceClockForm && msg.numFields > 0 && resolveFieldName(msg, 0) === name) return 0;
-  let byName = nameIndexes.get(fields);
-  if (!byName) {
-    const map = new Map<string, number>();
-    fields.forEach((field, i) => {
-      if (!field.referenceClockForm && !map.has(field.name)) map.set(field.name, i);
-    });
-    nameIndexes.set(fields, (byName = map));
-  }
-  const index = byName.get(name);
+  const index = msg.names.get(name);
   return index !== undefined && index < msg.numFields ? index : -1;
 }
 

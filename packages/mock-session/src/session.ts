@@ -448,7 +448,8 @@ export class MockChronySession {
       waitReadable: (fd: number, timeoutMs: number) => {
         const socket = this.sockets.get(fd);
         // A closed or unknown fd is "readable" at once, as poll() reports POLLNVAL; the read then fails.
-        if (!socket?.open || socket.inbox.length > 0) return READY;
+        // Ready now: answered at once, as the real transports do, so callers meet both forms of the answer.
+        if (!socket?.open || socket.inbox.length > 0) return true;
         // A reply delayed by a fault makes the socket readable when it arrives.
         const late = this.late.get(fd);
         if (late && late.timers.size > 0) return this.waitLate(late, timeoutMs);
@@ -475,7 +476,6 @@ export class MockChronySession {
   }
 }
 
-const READY = Promise.resolve(true);
 
 /** The C functions that take a session; `chrony_deinit_session()` also forgets it here. */
 type SessionImpl = (entry: SessionEntry, a: never, b: never, mock: MockChronySession) => unknown;

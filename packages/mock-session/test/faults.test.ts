@@ -184,7 +184,7 @@ describe("reply faults in the in-process mock", () => {
     vi.useFakeTimers();
     const { mock, handle, s, fd } = session(faults.wrongSequence({ report: "tracking" }));
     mock.lib.chrony_request_record(s, "tracking", 0);
-    await expect(mock.lib.waitReadable!(fd, 100)).resolves.toBe(true);
+    expect(mock.lib.waitReadable!(fd, 100)).toBe(true);
     expect(mock.lib.chrony_process_response(s)).toBe(ChronyErr.OK);
     expect(mock.lib.chrony_needs_response(s)).toBeTruthy();
     const waiting = mock.lib.waitReadable!(fd, 100);

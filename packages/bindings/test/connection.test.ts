@@ -11,6 +11,7 @@ import {
   defaultAddresses,
   TrackingStatus,
 } from "../src/index.js";
+import { Session } from "../src/session.js";
 import type { FakeRecord } from "./fake-lib.js";
 import { BIG_COUNTER, GPS_REFID, labServer, TRACKING } from "./fixtures.js";
 
@@ -219,9 +220,17 @@ describe("errors", () => {
   });
 });
 
-describe("timeouts, retries, restart", () => {
+// Replies that come after a wait, and replies that are there at once (no promise on the way): both paths of the request engine.
+const replyTimings = [
+  ["after a wait", false],
+  ["at once", true],
+] as const;
+
+describe.each(replyTimings)("timeouts, retries, restart (replies %s)", (_timing, readyAtOnce) => {
+  const server = (overrides?: Parameters<typeof labServer>[0]) => labServer(overrides, { readyAtOnce });
+
   it("times out after timeoutMs × (retries + 1), re-sending each time, and keeps no session or fd", async () => {
-    const lib = labServer();
+    const lib = server();
     await using connection = await open(lib, { timeoutMs: 20, retries: 2 });
     lib.silentResponses = Infinity;
     const error = await connection.getSources().catch((e: unknown) => e);
@@ -235,7 +244,7 @@ describe("timeouts, retries, restart", () => {
   });
 
   it("succeeds when a retry is answered", async () => {
-    const lib = labServer();
+    const lib = server();
     await using connection = await open(lib, { retries: 1 });
     lib.silentResponses = 1;
     expect((await connection.getTracking()).stratum).toBe(4);
@@ -243,7 +252,7 @@ describe("timeouts, retries, restart", () => {
   });
 
   it("reopens the socket and session once when chronyd restarted (RECV_FAILED), then succeeds", async () => {
-    const lib = labServer();
+    const lib = server();
     await using connection = await open(lib);
     lib.processFailures.push(ChronyErr.RECV_FAILED);
     expect(await connection.getSources()).toHaveLength(2);
@@ -252,7 +261,7 @@ describe("timeouts, retries, restart", () => {
   });
 
   it("gives up after one reopen when sending keeps failing", async () => {
-    const lib = labServer();
+    const lib = server();
     await using connection = await open(lib);
     lib.processFailures.push(ChronyErr.SEND_FAILED, ChronyErr.SEND_FAILED);
     await expect(connection.getTracking()).rejects.toMatchObject({ name: "ChronyConnectionError", code: ChronyErr.SEND_FAILED });
@@ -260,9 +269,43 @@ describe("timeouts, retries, restart", () => {
   });
 });
 
-describe("lifecycle and concurrency", () => {
-  it("serializes concurrent calls in FIFO order without interleaving requests", async () => {
+describe("a reply that is there already", () => {
+  const policy = { timeoutMs: 100, retries: 0 };
+  const read = (record: { uint(name: "stratum"): number } | null) => record?.uint("stratum") ?? -1;
+
+  it("is read without a promise: every record of a counted report comes back at once", () => {
+    const lib = labServer({}, { readyAtOnce: true });
+    const session = Session.open(lib, "127.0.0.1:11324");
+    const records = session.fetch("sources", read, policy);
+    expect(records).not.toBeInstanceOf(Promise);
+    expect(records).toHaveLength(2);
+    expect(lib.sent).toEqual(["sources#count", "sources#0", "sources#1"]);
+    session.close();
+  });
+
+  it("is waited for with a promise when the lib has to wait", async () => {
     const lib = labServer();
+    const session = Session.open(lib, "127.0.0.1:11324");
+    const records = session.fetch("sources", read, policy);
+    expect(records).toBeInstanceOf(Promise);
+    expect(await records).toHaveLength(2);
+    session.close();
+  });
+
+  it("still fails typed, thrown at once when nothing had to be waited for", () => {
+    const lib = labServer({}, { readyAtOnce: true });
+    lib.processFailures.push(ChronyErr.RECV_FAILED);
+    const session = Session.open(lib, "127.0.0.1:11324");
+    expect(() => session.fetch("tracking", read, policy)).toThrow(ChronyConnectionError);
+    session.close();
+  });
+});
+
+describe.each(replyTimings)("lifecycle and concurrency (replies %s)", (_timing, readyAtOnce) => {
+  const server = (overrides?: Parameters<typeof labServer>[0]) => labServer(overrides, { readyAtOnce });
+
+  it("serializes concurrent calls in FIFO order without interleaving requests", async () => {
+    const lib = server();
     await using connection = await open(lib);
     const order: string[] = [];
     const calls = [
@@ -276,14 +319,14 @@ describe("lifecycle and concurrency", () => {
   });
 
   it("a failing call does not stop the queue", async () => {
-    await using connection = await open(labServer({ selectdata: { entries: [{ error: ChronyErr.UNAUTHORIZED }] } }));
+    await using connection = await open(server({ selectdata: { entries: [{ error: ChronyErr.UNAUTHORIZED }] } }));
     const [failed, ok] = await Promise.allSettled([connection.getSelectData(), connection.getTracking()]);
     expect(failed.status).toBe("rejected");
     expect(ok.status).toBe("fulfilled");
   });
 
   it("close() lets calls made before it finish, rejects later calls, frees everything, and is idempotent", async () => {
-    const lib = labServer();
+    const lib = server();
     const connection = await open(lib);
     const running = connection.getSources();
     const queued = connection.getTracking();
@@ -303,7 +346,7 @@ describe("lifecycle and concurrency", () => {
   });
 
   it("await using closes the connection", async () => {
-    const lib = labServer();
+    const lib = server();
     {
       await using connection = await open(lib);
       await connection.getTracking();

@@ -63,13 +63,18 @@ export class FakeLib implements ChronyLib {
     this.reports = reports;
   }
 
-  waitReadable = async (_fd: number, _timeoutMs: number): Promise<boolean> => {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (this.silentResponses > 0) {
-      this.silentResponses--;
-      return false;
-    }
-    return true;
+  /** Whether a reply is reported readable at once, without a promise, as the real transports do when it is there. */
+  readyAtOnce = false;
+
+  waitReadable = (_fd: number, _timeoutMs: number): boolean | Promise<boolean> => {
+    if (this.readyAtOnce && this.silentResponses === 0) return true;
+    return new Promise<boolean>((resolve) =>
+      setImmediate(() => {
+        const silent = this.silentResponses > 0;
+        if (silent) this.silentResponses--;
+        resolve(!silent);
+      }),
+    );
   };
 
   lastErrno = (): number => this.errno;

@@ -95,8 +95,8 @@ export const NTPDATA = {
   "hardware receive timestamps": 0,
 };
 
-export function labServer(overrides: Partial<Record<ReportName, FakeReport>> = {}): FakeLib {
-  return new FakeLib({
+export function labServer(overrides: Partial<Record<ReportName, FakeReport>> = {}, { readyAtOnce = false } = {}): FakeLib {
+  const lib = new FakeLib({
     tracking: { entries: [TRACKING] },
     sources: { entries: [REFCLOCK_SOURCE, NTP_SOURCE] },
     sourcestats: { entries: [sourceStats(GPS_REFID, null, 0), sourceStats(0x7f000001, "127.0.0.1", 20)] },
@@ -159,4 +159,6 @@ export function labServer(overrides: Partial<Record<ReportName, FakeReport>> = {
     },
     ...overrides,
   });
+  lib.readyAtOnce = readyAtOnce;
+  return lib;
 }

@@ -438,7 +438,7 @@ export class MockChronySession {
   }
 
   private createLib(): ChronyLib {
-    const lib = {
+    const host = {
       chrony_open_socket: (address: string | null) => this.call("chrony_open_socket", [address], null, () => this.openSocket(address)),
       chrony_close_socket: (fd: number) => this.call("chrony_close_socket", [fd], null, () => this.closeSocket(fd)),
       chrony_get_error_string: (e: number) => this.call("chrony_get_error_string", [e], null, () => errorString(e)),
@@ -457,11 +457,11 @@ export class MockChronySession {
         return new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false));
       },
       lastErrno: () => this.errno,
-    } as Record<string, unknown>;
-    for (const [fn, impl] of Object.entries(MOCK_SESSION_FUNCTIONS) as [MockSessionFunction, SessionImpl][]) {
+    };
+    const session = (Object.entries(MOCK_SESSION_FUNCTIONS) as [MockSessionFunction, SessionImpl][]).map(([fn, impl]) => {
       const fieldScoped = FIELD_ARGUMENT.has(fn);
       const namesReport = fn === "chrony_request_report_number_records" || fn === "chrony_request_record";
-      lib[fn] = (s: ChronySessionHandle, a?: unknown, b?: unknown) => {
+      const call = (s: ChronySessionHandle, a?: unknown, b?: unknown) => {
         const entry = this.entry(s, fn);
         if (namesReport) entry.report = asReport(a as string);
         // The common case, no log and no faults, does no bookkeeping at all.
@@ -471,8 +471,10 @@ export class MockChronySession {
         const fieldName = fieldScoped && this.active.length ? resolveFieldName(entry.client.responseMsg, a as number) : null;
         return this.call(fn, args, entry.report, () => impl(entry, a as never, b as never, this), fieldName);
       };
-    }
-    return lib as unknown as ChronyLib;
+      return [fn, call] as const;
+    });
+    // Made in one go: V8 turns an object that gets this many properties one by one into a hash table.
+    return Object.fromEntries([...Object.entries(host), ...session]) as unknown as ChronyLib;
   }
 }
 

@@ -274,17 +274,11 @@ export class ChronyConnection implements AsyncDisposable {
   }
 
   private single<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T> {
-    return this.list(report, read).then((records) => {
-      if (records.length === 0) throw new ChronyError(`chronyd sent no ${report} record`);
-      return records[0]!;
-    });
+    return this.enqueue(() => andThen(this.fetch(report, nonEmpty(report, read)), (records) => onlyRecord(report, records)));
   }
 
   private list<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): Promise<T[]> {
-    return this.records(report, (record) => {
-      if (!record) throw new ChronyError(`chronyd sent an empty ${report} record`);
-      return read(record);
-    });
+    return this.records(report, nonEmpty(report, read));
   }
 
   private records<R extends ReportName, T>(report: R, read: (record: FieldReader<R> | null) => T): Promise<T[]> {
@@ -320,7 +314,7 @@ export class ChronyConnection implements AsyncDisposable {
       return Promise.reject(new ChronyConnectionError(`The connection to chronyd at ${this.address} is closed`));
     }
     const run = this.queueTail.then(task);
-    this.queueTail = run.catch(() => undefined);
+    this.queueTail = run.catch(ignore);
     return run;
   }
 
@@ -340,6 +334,25 @@ function requestPolicy({ timeoutMs = DEFAULT_TIMEOUT_MS, retries = DEFAULT_RETRI
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
   if (!(Number.isInteger(retries) && retries >= 0)) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
   return Object.freeze({ timeoutMs, retries });
+}
+
+function ignore(): void {}
+
+/** `f(value)`, after the promise when `value` is one: a result that is there is not made to wait a turn. */
+function andThen<T, U>(value: T | Promise<T>, f: (value: T) => U): U | Promise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+function nonEmpty<R extends ReportName, T>(report: R, read: (record: FieldReader<R>) => T): (record: FieldReader<R> | null) => T {
+  return (record) => {
+    if (!record) throw new ChronyError(`chronyd sent an empty ${report} record`);
+    return read(record);
+  };
+}
+
+function onlyRecord<T>(report: ReportName, records: readonly T[]): T {
+  if (records.length === 0) throw new ChronyError(`chronyd sent no ${report} record`);
+  return records[0]!;
 }
 
 function isTransportFailure(error: unknown): boolean {

@@ -51,6 +51,14 @@ describe("addresses as libchrony prints them (inet_ntop, ID#%010u)", () => {
     expect(roundTrip("::5")).toBe("::5");
   });
 
+  it("prints every IPv4 address byte by byte, one after another", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)), { minLength: 1, maxLength: 5 }), (addresses) => {
+        for (const bytes of addresses) expect(roundTrip(bytes.join("."))).toBe(bytes.join("."));
+      }),
+    );
+  });
+
   it("prints IDs, unknown families and the unspecified address as libchrony does", () => {
     const view = new DataView(new ArrayBuffer(20));
     view.setUint32(0, 42);

@@ -137,7 +137,7 @@ export class ClientSession {
 
   private send(request: ReportDef["recordRequest"], argument: RequestArgument | null, expected: readonly ResponseDef[]): ChronyErr {
     formatRequest(this.requestMsg, this.nextSequence(), request, argument, expected);
-    if (!this.socket.send(this.requestMsg.bytes.subarray(0, this.requestMsg.len))) {
+    if (!this.socket.send(this.requestMsg.datagram)) {
       this.state = State.Idle;
       return ChronyErr.SEND_FAILED;
     }

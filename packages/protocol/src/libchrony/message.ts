@@ -60,6 +60,13 @@ export class Message {
   offsets: Int32Array = NO_OFFSETS;
   /** Field indexes by name, for the current field list. */
   names: ReadonlyMap<string, number> = NO_NAMES;
+  #datagram: Uint8Array = this.bytes.subarray(0, 0);
+
+  /** The message's first `len` bytes, as sent; the view is kept while the length stays (requests repeat). */
+  get datagram(): Uint8Array {
+    if (this.#datagram.length !== this.len) this.#datagram = this.bytes.subarray(0, this.len);
+    return this.#datagram;
+  }
 
   /** libchrony memset()s the whole buffer; bytes past `len` are always zero here, so clearing up to it is the same. */
   clear(): void {

@@ -74,7 +74,7 @@ export function formatAddress(view: DataView, offset: number): string | null {
     case AddressFamily.UNSPEC:
       return null;
     case AddressFamily.INET4:
-      return `${view.getUint8(offset)}.${view.getUint8(offset + 1)}.${view.getUint8(offset + 2)}.${view.getUint8(offset + 3)}`;
+      return ipv4Text(view.getUint32(offset));
     case AddressFamily.INET6:
       return formatIPv6(view, offset);
     case AddressFamily.ID:
@@ -82,6 +82,14 @@ export function formatAddress(view: DataView, offset: number): string | null {
     default:
       return "?";
   }
+}
+
+/** The last IPv4 address formatted: a source's address is read again with every report. */
+let lastIPv4 = { word: -1, text: "" };
+
+function ipv4Text(word: number): string {
+  if (word !== lastIPv4.word) lastIPv4 = { word, text: `${word >>> 24}.${(word >>> 16) & 0xff}.${(word >>> 8) & 0xff}.${word & 0xff}` };
+  return lastIPv4.text;
 }
 
 /** inet_ntop's IPv6 text (RFC 5952 compression of the longest run of two or more zero groups; IPv4-mapped as dotted quad). */

@@ -110,7 +110,7 @@ export function formatRequest(
   if (argument && "index" in argument) msg.view.setUint32(PROTOCOL.requestHeaderLength, argument.index >>> 0);
   if (argument && "address" in argument) writeAddress(msg.view, PROTOCOL.requestHeaderLength, argument.address);
   let len = dataEnd;
-  for (const response of expected) len = Math.max(len, replyLength(response));
+  for (let i = 0; i < expected.length; i++) len = Math.max(len, replyLength(expected[i]!));
   msg.len = len;
 }
 
@@ -134,7 +134,8 @@ export function processResponse(msg: Message, expected: readonly ResponseDef[]):
   const error = errorOfStatus(msg.view.getUint16(HEADER.replyStatus));
   if (error !== ChronyErr.OK) return error;
   const code = msg.view.getUint16(HEADER.attemptOrReply);
-  const response = expected.find((r) => r.code === code);
+  let response: ResponseDef | undefined;
+  for (let i = 0; i < expected.length && !response; i++) if (expected[i]!.code === code) response = expected[i];
   if (!response) return ChronyErr.NEW_SERVER;
   if (msg.len < replyLength(response)) return ChronyErr.INVALID_RESPONSE;
   msg.setFields(response.fields);

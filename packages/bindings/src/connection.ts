@@ -313,7 +313,8 @@ export class ChronyConnection implements AsyncDisposable {
     if (this.closed) {
       return Promise.reject(new ChronyConnectionError(`The connection to chronyd at ${this.address} is closed`));
     }
-    const run = this.queueTail.then(task);
+    const turn = eventLoopTurnIfDue();
+    const run = (turn ? this.queueTail.then(() => turn) : this.queueTail).then(task);
     this.queueTail = run.catch(ignore);
     return run;
   }
@@ -337,6 +338,29 @@ function requestPolicy({ timeoutMs = DEFAULT_TIMEOUT_MS, retries = DEFAULT_RETRI
 }
 
 function ignore(): void {}
+
+/**
+ * How long calls may follow one another on the microtask queue alone (chronyd's
+ * replies there at once) before one waits for the event loop to turn: a loop
+ * of queries must not starve the process's timers and I/O.
+ */
+const TURN_AFTER_MS = 5;
+/** When the current stretch of calls without a turn of the event loop began; -1 once it has turned. */
+let stretchSince = -1;
+
+/** A promise of the next turn of the event loop when the current stretch has lasted {@link TURN_AFTER_MS}, else `null`. */
+function eventLoopTurnIfDue(): Promise<void> | null {
+  const now = performance.now();
+  if (stretchSince < 0) {
+    stretchSince = now;
+    // Runs at the loop's next check phase, whoever made it turn.
+    setImmediate(() => {
+      stretchSince = -1;
+    }).unref();
+    return null;
+  }
+  return now - stretchSince < TURN_AFTER_MS ? null : new Promise((resolve) => setImmediate(resolve));
+}
 
 /** `f(value)`, after the promise when `value` is one: a result that is there is not made to wait a turn. */
 function andThen<T, U>(value: T | Promise<T>, f: (value: T) => U): U | Promise<U> {

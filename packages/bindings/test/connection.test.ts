@@ -292,6 +292,22 @@ describe("a reply that is there already", () => {
     session.close();
   });
 
+  it("lets the event loop turn within milliseconds during a loop of queries answered at once", async () => {
+    await using connection = await open(labServer({}, { readyAtOnce: true }));
+    let fired = false;
+    setTimeout(() => (fired = true), 1);
+    const started = performance.now();
+    let queries = 0;
+    // Without a turn of the event loop the timer never fires, and the loop runs to its bound.
+    while (!fired && performance.now() - started < 2000) {
+      await connection.getTracking();
+      queries++;
+    }
+    expect(fired).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(queries).toBeGreaterThan(1);
+  });
+
   it("still fails typed, thrown at once when nothing had to be waited for", () => {
     const lib = labServer({}, { readyAtOnce: true });
     lib.processFailures.push(ChronyErr.RECV_FAILED);

@@ -142,8 +142,11 @@ export function processResponse(msg: Message, expected: readonly ResponseDef[]):
   return ChronyErr.OK;
 }
 
+/** A message with a field list. */
+type WithFields = Message & { readonly fields: readonly FieldDef[] };
+
 /** Whether the message has field number `field` (any other number reads as missing, as in libchrony). */
-function hasField(msg: Message, field: number): msg is Message & { readonly fields: readonly FieldDef[] } {
+function hasField(msg: Message, field: number): msg is WithFields {
   return msg.fields !== null && Number.isInteger(field) && field >= 0 && field < msg.numFields;
 }
 
@@ -170,7 +173,7 @@ export function resolveWireType(msg: Message, field: number): WireType | null {
 }
 
 /** {@link resolveWireType} of a field that {@link hasField}. */
-function wireTypeOf(msg: Message & { readonly fields: readonly FieldDef[] }, field: number): WireType {
+function wireTypeOf(msg: WithFields, field: number): WireType {
   const def = msg.fields[field]!;
   if (def.referenceClockForm) return isReferenceClockId(msg, field) ? def.referenceClockForm.wire : "address";
   return def.wire;
